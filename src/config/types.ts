@@ -1,0 +1,47 @@
+/**
+ * A run's configuration. Every field has a documented default (src/config/defaults.ts); a config file names
+ * the task and overrides what it wants. Reference names (WANN/p/*.json) are given for each field.
+ */
+export interface WannConfig {
+  /** Task name from the registry: "cartpole" | "swingup". */
+  task: string;
+  /** Run seed: every random stream is derived from it. */
+  seed: number;
+  /** Generations to run (reference: maxGen). */
+  generations: number;
+  /** Stop early once the best individual's mean fitness reaches this (null: never). */
+  stopAtFitness: number | null;
+  population: {
+    /** Individuals per generation (popSize). */
+    size: number;
+    /** Probability that each initial bias/input -> output connection is enabled (prob_initEnable). */
+    initEnable: number;
+  };
+  /** Relative odds of the one topological mutation each child gets (prob_addConn, ...). */
+  mutation: {
+    addConnection: number;
+    addNode: number;
+    enable: number;
+    changeActivation: number;
+  };
+  selection: {
+    /** Share of the ranked population removed before breeding (select_cullRatio). */
+    cullRatio: number;
+    /** Share of the culled population copied unchanged (select_eliteRatio). */
+    eliteRatio: number;
+    /** Size of each of the two tournaments per child (select_tournSize). */
+    tournamentSize: number;
+    /** Probability of ranking on [mean, 1/connections] rather than [mean, max] (alg_probMoo). */
+    probMoo: number;
+  };
+  eval: {
+    /** Episodes per shared weight per individual (alg_nReps). */
+    reps: number;
+    /** The shared weights swept (alg_wDist "standard"). */
+    weights: number[];
+    /** Where episodes run: "inline" (this thread) or "pool" (worker threads). */
+    backend: 'inline' | 'pool';
+    /** Worker threads for the pool backend (null: one per available core). */
+    workers: number | null;
+  };
+}
