@@ -1,0 +1,66 @@
+/**
+ * Classic balancing CartPole with the Barto, Sutton & Anderson dynamics of Gym's CartPole-v1: push the cart
+ * left or right to keep the pole within 12 degrees and the cart within 2.4 of the centre, 1 reward per step,
+ * 500 steps at most. The network's single output pushes right when positive, left otherwise.
+ * State: [x, xdot, theta, thetadot], theta = 0 upright.
+ */
+import type { Rng } from '../rng.js';
+import type { ControlTask } from './task.js';
+
+const GRAVITY = 9.8;
+const MASS_CART = 1.0;
+const MASS_POLE = 0.1;
+const TOTAL_MASS = MASS_POLE + MASS_CART;
+const LENGTH = 0.5; // half the pole's length
+const POLE_MASS_LENGTH = MASS_POLE * LENGTH;
+const FORCE_MAG = 10.0;
+const TAU = 0.02;
+const THETA_THRESHOLD = (12 * 2 * Math.PI) / 360;
+const X_THRESHOLD = 2.4;
+
+export const cartpole: ControlTask = {
+  name: 'cartpole',
+  description: 'CartPole-v1 balancing: keep the pole up for 500 steps by pushing the cart left or right',
+  nInput: 4,
+  nOutput: 1,
+  inputNames: ['x', 'xdot', 'theta', 'thetadot'],
+  outputNames: ['push'],
+  activations: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
+  maxSteps: 500,
+  stateSize: 4,
+  solvedAt: 475,
+
+  reset(state, rng: Rng) {
+    for (let i = 0; i < 4; i++) state[i] = -0.05 + 0.1 * rng();
+  },
+
+  observe(state, obs) {
+    obs[0] = state[0];
+    obs[1] = state[1];
+    obs[2] = state[2];
+    obs[3] = state[3];
+  },
+
+  step(state, action) {
+    const force = action[0] > 0 ? FORCE_MAG : -FORCE_MAG;
+    const x = state[0];
+    const xDot = state[1];
+    const theta = state[2];
+    const thetaDot = state[3];
+    const cos = Math.cos(theta);
+    const sin = Math.sin(theta);
+    const temp = (force + POLE_MASS_LENGTH * (thetaDot * thetaDot) * sin) / TOTAL_MASS;
+    const thetaAcc = (GRAVITY * sin - cos * temp) / (LENGTH * (4.0 / 3.0 - (MASS_POLE * (cos * cos)) / TOTAL_MASS));
+    const xAcc = temp - (POLE_MASS_LENGTH * thetaAcc * cos) / TOTAL_MASS;
+    state[0] = x + TAU * xDot;
+    state[1] = xDot + TAU * xAcc;
+    state[2] = theta + TAU * thetaDot;
+    state[3] = thetaDot + TAU * thetaAcc;
+    return 1;
+  },
+
+  failed(state) {
+    return state[0] < -X_THRESHOLD || state[0] > X_THRESHOLD
+      || state[2] < -THETA_THRESHOLD || state[2] > THETA_THRESHOLD;
+  },
+};

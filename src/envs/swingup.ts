@@ -1,0 +1,78 @@
+/**
+ * CartPoleSwingUp as in the WANN reference (WANN/domain/cartpole_swingup.py; spec §3): the pole starts
+ * hanging down and must be swung up and balanced on a cart with friction. Expressions keep the reference's
+ * operand order so results match it to the last bits where the dynamics allow.
+ * State: [x, xdot, theta, thetadot], theta = 0 upright.
+ */
+import { gaussian, type Rng } from '../rng.js';
+import type { ControlTask } from './task.js';
+
+const G = 9.82;
+const M_CART = 0.5;
+const M_POLE = 0.5;
+const TOTAL_M = M_CART + M_POLE;
+const L = 0.6;
+const M_P_L = M_POLE * L;
+const FORCE_MAG = 10.0;
+const DT = 0.01;
+const FRICTION = 0.1;
+const X_THRESHOLD = 2.4;
+
+export const swingup: ControlTask = {
+  name: 'swingup',
+  description: 'CartPoleSwingUp (WANN reference): swing the pole up from hanging and balance it, 1000 steps',
+  nInput: 5,
+  nOutput: 1,
+  inputNames: ['x', 'xdot', 'cos_theta', 'sin_theta', 'thetadot'],
+  outputNames: ['force'],
+  activations: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
+  maxSteps: 1000,
+  stateSize: 4,
+  solvedAt: null,
+
+  reset(state, rng: Rng) {
+    // Normal(loc = (0, 0, pi, 0), sigma = 0.2), drawn in the order x, xdot, theta, thetadot.
+    state[0] = 0.2 * gaussian(rng);
+    state[1] = 0.2 * gaussian(rng);
+    state[2] = Math.PI + 0.2 * gaussian(rng);
+    state[3] = 0.2 * gaussian(rng);
+  },
+
+  observe(state, obs) {
+    obs[0] = state[0];
+    obs[1] = state[1];
+    obs[2] = Math.cos(state[2]);
+    obs[3] = Math.sin(state[2]);
+    obs[4] = state[3];
+  },
+
+  step(state, action) {
+    const raw = action[0];
+    // np.clip(action, -1, 1) * force_mag; a NaN output stays NaN, as in the reference.
+    const a = (raw < -1 ? -1 : raw > 1 ? 1 : raw) * FORCE_MAG;
+    const x = state[0];
+    const xDot = state[1];
+    const theta = state[2];
+    const thetaDot = state[3];
+    const s = Math.sin(theta);
+    const c = Math.cos(theta);
+    const xAcc = (-2 * M_P_L * (thetaDot * thetaDot) * s + 3 * M_POLE * G * s * c + 4 * a - 4 * FRICTION * xDot)
+      / (4 * TOTAL_M - 3 * M_POLE * (c * c));
+    const thetaAcc = (-3 * M_P_L * (thetaDot * thetaDot) * s * c + 6 * TOTAL_M * G * s + 6 * (a - FRICTION * xDot) * c)
+      / (4 * L * TOTAL_M - 3 * M_P_L * (c * c));
+    // Explicit Euler: positions move with the old velocities first.
+    const nx = x + xDot * DT;
+    const nTheta = theta + thetaDot * DT;
+    state[0] = nx;
+    state[1] = xDot + xAcc * DT;
+    state[2] = nTheta;
+    state[3] = thetaDot + thetaAcc * DT;
+    const rewardTheta = (Math.cos(nTheta) + 1.0) / 2.0;
+    const rewardX = Math.cos((nx / X_THRESHOLD) * (Math.PI / 2.0));
+    return rewardTheta * rewardX;
+  },
+
+  failed(state) {
+    return state[0] < -X_THRESHOLD || state[0] > X_THRESHOLD;
+  },
+};

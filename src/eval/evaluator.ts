@@ -1,0 +1,31 @@
+/**
+ * The evaluator contract: plans in, shared-weight sweep returns out. Every backend (inline, pool, gpu)
+ * implements it and gives the same numbers for the same request.
+ */
+import type { Plan } from '../neat/plan.js';
+
+export interface SweepRequest {
+  /** Task name from the registry (workers look tasks up by name). */
+  task: string;
+  plans: Plan[];
+  /** The shared weights swept. */
+  weights: readonly number[];
+  /**
+   * One initial state per rep. Every individual and every weight of a rep starts from the same state:
+   * the reference's common random numbers, and what makes results independent of scheduling.
+   */
+  starts: Float64Array[];
+}
+
+export interface SweepResult {
+  /** returns[i * weights.length + k]: individual i's mean return over the reps at weight k. */
+  returns: Float64Array;
+  /** Environment steps run in all. */
+  steps: number;
+}
+
+export interface Evaluator {
+  readonly name: string;
+  evaluate(request: SweepRequest): Promise<SweepResult>;
+  close(): Promise<void>;
+}

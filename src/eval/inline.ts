@@ -1,0 +1,16 @@
+/** The in-process backend: sweeps every plan on the calling thread. */
+import { getTask } from '../envs/registry.js';
+import type { Evaluator, SweepRequest, SweepResult } from './evaluator.js';
+import { sweepPlans } from './sweep.js';
+
+export class InlineEvaluator implements Evaluator {
+  readonly name = 'inline';
+
+  async evaluate(request: SweepRequest): Promise<SweepResult> {
+    const returns = new Float64Array(request.plans.length * request.weights.length);
+    const steps = sweepPlans(getTask(request.task), request.plans, request.weights, request.starts, returns);
+    return { returns, steps };
+  }
+
+  async close(): Promise<void> {}
+}

@@ -1,0 +1,61 @@
+/**
+ * The shared-weight sweep (spec §1.6), written once for every CPU backend: each plan runs one episode per
+ * (rep, weight) from the rep's initial state; a weight's score is the mean over reps.
+ */
+import type { ControlTask } from '../envs/task.js';
+import type { Plan } from '../neat/plan.js';
+import type { Fitness } from '../neat/search.js';
+import { streamFor } from '../rng.js';
+import { makeScratch, runEpisode, type EpisodeScratch } from './episode.js';
+
+/** Sweeps plans[from..to) and writes their per-weight means into `out` at the same individual positions. */
+export function sweepPlans(
+  task: ControlTask,
+  plans: readonly Plan[],
+  weights: readonly number[],
+  starts: readonly Float64Array[],
+  out: Float64Array,
+  from = 0,
+  to = plans.length,
+  scratch?: EpisodeScratch,
+): number {
+  let maxNodes = 0;
+  for (let i = from; i < to; i++) maxNodes = Math.max(maxNodes, plans[i].nNodes);
+  const s = scratch && scratch.values.length >= maxNodes ? scratch : makeScratch(task, maxNodes);
+  let steps = 0;
+  for (let i = from; i < to; i++) {
+    for (let k = 0; k < weights.length; k++) {
+      let sum = 0;
+      for (const start of starts) {
+        const episode = runEpisode(task, plans[i], weights[k], start, s);
+        sum += episode.totalReward;
+        steps += episode.steps;
+      }
+      out[i * weights.length + k] = sum / starts.length;
+    }
+  }
+  return steps;
+}
+
+/** The initial states of a generation's reps, drawn from streams named by (run seed, generation, rep). */
+export function generationStarts(task: ControlTask, seed: number, generation: number, reps: number): Float64Array[] {
+  const starts: Float64Array[] = [];
+  for (let r = 0; r < reps; r++) {
+    const state = new Float64Array(task.stateSize);
+    task.reset(state, streamFor(seed, 'episode', generation, r));
+    starts.push(state);
+  }
+  return starts;
+}
+
+/** Reduces an individual's per-weight means to the search's two fitness values (reference: tell()). */
+export function fitnessOf(returns: Float64Array, individual: number, nWeights: number): Fitness {
+  let sum = 0;
+  let max = -Infinity;
+  for (let k = 0; k < nWeights; k++) {
+    const v = returns[individual * nWeights + k];
+    sum += v;
+    if (v > max) max = v;
+  }
+  return { mean: sum / nWeights, max };
+}

@@ -1,0 +1,78 @@
+/**
+ * NSGA-II ranking on two maximised objectives (spec §1.7): non-dominated fronts, each front ordered by
+ * crowding distance (largest first). Rank 0 is the best individual.
+ *
+ * Deliberate differences from the reference (nsga_sort.py), listed in the README:
+ * - crowding distances are normalised by 1/(max - min); the reference writes abs(1/max - min);
+ * - ties in crowding distance keep front order (a stable sort), where NumPy's argsort is unspecified.
+ */
+
+/** p dominates q: at least as good in both objectives, better in one. */
+function dominates(a0: number, a1: number, b0: number, b1: number): boolean {
+  return a0 >= b0 && a1 >= b1 && (a0 > b0 || a1 > b1);
+}
+
+/** Non-dominated fronts of `objectives` (pairs), each a list of indices in discovery order. */
+export function nonDominatedFronts(objectives: ReadonlyArray<readonly [number, number]>): number[][] {
+  const n = objectives.length;
+  const dominated: number[][] = objectives.map(() => []);
+  const dominatedBy = new Int32Array(n);
+  const first: number[] = [];
+  for (let p = 0; p < n; p++) {
+    const [p0, p1] = objectives[p];
+    for (let q = 0; q < n; q++) {
+      const [q0, q1] = objectives[q];
+      if (dominates(p0, p1, q0, q1)) dominated[p].push(q);
+      else if (dominates(q0, q1, p0, p1)) dominatedBy[p]++;
+    }
+    if (dominatedBy[p] === 0) first.push(p);
+  }
+  const fronts: number[][] = [];
+  let front = first;
+  while (front.length > 0) {
+    fronts.push(front);
+    const next: number[] = [];
+    for (const p of front) {
+      for (const q of dominated[p]) if (--dominatedBy[q] === 0) next.push(q);
+    }
+    front = next;
+  }
+  return fronts;
+}
+
+/**
+ * Crowding distance of each value within one objective: the gap to both neighbours in sorted order,
+ * infinite at both ends, divided by the objective's range when it is positive.
+ */
+export function crowdingDistance(values: readonly number[]): Float64Array {
+  const n = values.length;
+  const order = values.map((_, i) => i).sort((a, b) => values[a] - values[b] || a - b);
+  const dist = new Float64Array(n);
+  const range = values[order[n - 1]] - values[order[0]];
+  for (let k = 0; k < n; k++) {
+    const v = values[order[k]];
+    const prev = k === 0 ? Infinity : Math.abs(v - values[order[k - 1]]);
+    const next = k === n - 1 ? Infinity : Math.abs(v - values[order[k + 1]]);
+    let d = prev + next;
+    if (range > 0 && Number.isFinite(range)) d *= 1 / range;
+    dist[order[k]] = d;
+  }
+  return dist;
+}
+
+/** Rank of every individual (0 = best) under NSGA-II on the objective pairs. */
+export function nsgaRank(objectives: ReadonlyArray<readonly [number, number]>): Int32Array {
+  const rank = new Int32Array(objectives.length);
+  let next = 0;
+  for (const front of nonDominatedFronts(objectives)) {
+    const d0 = crowdingDistance(front.map((i) => objectives[i][0]));
+    const d1 = crowdingDistance(front.map((i) => objectives[i][1]));
+    const crowd = front.map((_, k) => d0[k] + d1[k]);
+    const byCrowd = front.map((_, k) => k).sort((a, b) => {
+      if (crowd[a] === crowd[b]) return a - b;
+      return crowd[b] > crowd[a] ? 1 : -1;
+    });
+    for (const k of byCrowd) rank[front[k]] = next++;
+  }
+  return rank;
+}

@@ -1,0 +1,58 @@
+/**
+ * Reporters are hooks on the run loop (as in neat-python): progress lines, history, champion files and the
+ * live server all plug in here, and the loop knows none of them by name.
+ */
+import type { WannConfig } from '../config/types.js';
+import type { ControlTask } from '../envs/task.js';
+import type { Genome } from '../neat/genome.js';
+import type { SecondObjective } from '../neat/search.js';
+
+/** One generation's summary: exactly what history.jsonl holds (no wall-clock figures, so runs compare byte for byte). */
+export interface GenerationStats {
+  generation: number;
+  /** Episodes run so far in the whole run. */
+  episodes: number;
+  /** Objective pair that ranked the parents of this generation (null for generation 0). */
+  objective: SecondObjective | null;
+  best: { index: number; mean: number; max: number; connections: number; nodes: number };
+  medianMean: number;
+  medianConnections: number;
+  champion: { generation: number; mean: number; max: number };
+}
+
+export interface ChampionRecord {
+  generation: number;
+  genome: Genome;
+  weights: readonly number[];
+  /** Mean return per weight, in the order of `weights`. */
+  returns: number[];
+  mean: number;
+  max: number;
+}
+
+export interface RunInfo {
+  config: WannConfig;
+  task: ControlTask;
+  evaluator: string;
+}
+
+/** Wall-clock figures of a generation, for consoles only. */
+export interface GenerationTiming {
+  seconds: number;
+  steps: number;
+}
+
+export interface Reporter {
+  start?(info: RunInfo): void | Promise<void>;
+  generation?(stats: GenerationStats, timing: GenerationTiming): void | Promise<void>;
+  newChampion?(champion: ChampionRecord, info: RunInfo): void | Promise<void>;
+  end?(summary: RunSummary, info: RunInfo): void | Promise<void>;
+}
+
+export interface RunSummary {
+  generations: number;
+  episodes: number;
+  champion: ChampionRecord;
+  /** Why the loop stopped. */
+  reason: 'generations' | 'fitness' | 'interrupted';
+}
