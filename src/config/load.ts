@@ -1,0 +1,206 @@
+/**
+ * Config loading: JSON file -> schema validation (configs/schema.json, via ajv) -> semantic checks -> merge over
+ * DEFAULT_CONFIG. Every failure is a ConfigError whose message is one line naming the field and what was expected,
+ * because the CLI prints it as-is and a user should be able to fix the file from that line alone.
+ */
+import { readFileSync } from 'node:fs';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { DEFAULT_CONFIG } from './defaults.js';
+import type { WannConfig } from './types.js';
+
+/** A bad config: `message` is a single line such as `config.population.size: expected ..., got 1.5`. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Values that replace the file's (e.g. CLI flags); `undefined` leaves the file's value, `null` is a value. */
+export type ConfigOverrides = DeepPartial<WannConfig>;
+type DeepPartial<T> = {
+  [K in keyof T]?: T[K] extends readonly unknown[] ? T[K] : T[K] extends object ? DeepPartial<T[K]> : T[K];
+};
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+type SchemaNode = Record<string, unknown>;
+
+// Relative to this module, so it resolves from src/config (vitest) and dist/config (built) alike.
+const SCHEMA_URL = new URL('../../configs/schema.json', import.meta.url);
+let schema: SchemaNode | undefined;
+let validator: ValidateFunction | undefined;
+
+/** The config file schema (configs/schema.json), parsed once. */
+export function configSchema(): SchemaNode {
+  schema ??= JSON.parse(readFileSync(SCHEMA_URL, 'utf8')) as SchemaNode;
+  return schema;
+}
+
+function validate(): ValidateFunction {
+  // allErrors false: report the first problem only, which keeps the message one line.
+  // verbose: errors carry the offending data and the schema node, which the messages are built from.
+  validator ??= new Ajv({ allErrors: false, verbose: true, strict: true, allowUnionTypes: true }).compile(configSchema());
+  return validator;
+}
+
+/**
+ * Validates a parsed config (a file's content) and returns it merged over DEFAULT_CONFIG.
+ * `source` prefixes each message's field path (`config.eval.reps: ...`).
+ */
+export function resolveConfig(raw: unknown, source = 'config'): WannConfig {
+  const check = validate();
+  if (!check(raw)) throw new ConfigError(translate(check.errors![0]!, source));
+  const config = merge(structuredClone(DEFAULT_CONFIG) as Record<string, unknown>, raw as Record<string, unknown>);
+  delete config.$schema; // only there for editors
+  semanticChecks(config as unknown as WannConfig, source);
+  return config as unknown as WannConfig;
+}
+
+/**
+ * Reads and resolves a config file, then applies `overrides` on top of the file's own values and validates the
+ * result again (override errors are reported as `override.<field>`).
+ */
+export function loadConfig(path: string, overrides?: ConfigOverrides): WannConfig {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new ConfigError(`cannot read ${path}: ${readReason(err)}`);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    throw new ConfigError(`${path}: not valid JSON (${oneLine((err as Error).message)})`);
+  }
+  try {
+    resolveConfig(raw, 'config'); // the file must be valid on its own, so its errors name the file
+  } catch (err) {
+    if (err instanceof ConfigError) throw new ConfigError(`${path}: ${err.message}`);
+    throw err;
+  }
+  if (overrides === undefined) return resolveConfig(raw);
+  if (overrides === null || typeof overrides !== 'object' || Array.isArray(overrides)) {
+    throw new ConfigError(`override: expected an object, got ${show(overrides)}`);
+  }
+  return resolveConfig(merge(structuredClone(raw) as Record<string, unknown>, overrides), 'override');
+}
+
+/** Rules the schema cannot state, checked on the merged config. */
+function semanticChecks(c: WannConfig, source: string): void {
+  const m = c.mutation;
+  if (m.addConnection + m.addNode + m.enable + m.changeActivation === 0) {
+    throw new ConfigError(`${source}.mutation: expected at least one non-zero odds, got all 0`);
+  }
+  // cullRatio < 1 already guarantees a survivor; kept so a schema edit cannot silently break breeding.
+  if (c.population.size - Math.floor(c.selection.cullRatio * c.population.size) < 1) {
+    throw new ConfigError(`${source}.selection.cullRatio: culls the whole population of ${c.population.size}`);
+  }
+}
+
+/** Deep-merges `over` into `base` (mutating it): objects recurse, arrays are copied, `undefined` is skipped. */
+function merge(base: Record<string, unknown>, over: object): Record<string, unknown> {
+  for (const [key, value] of Object.entries(over)) {
+    if (value === undefined) continue;
+    const prev = base[key];
+    if (isPlainObject(value) && isPlainObject(prev)) merge(prev, value);
+    else base[key] = isPlainObject(value) ? merge({}, value) : Array.isArray(value) ? [...value] : value;
+  }
+  return base;
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+// ---- ajv error -> one-line message ----------------------------------------------------------------------
+
+function translate(e: ErrorObject, source: string): string {
+  const parent = (e.parentSchema ?? {}) as SchemaNode;
+  const at = (extra?: string) => fieldPath(source, e.instancePath, extra);
+  switch (e.keyword) {
+    case 'additionalProperties': {
+      const known = Object.keys((parent.properties ?? {}) as SchemaNode).filter((k) => k !== '$schema');
+      return `${at(e.params.additionalProperty as string)}: unknown field (expected one of: ${known.join(', ')})`;
+    }
+    case 'required': {
+      const name = e.params.missingProperty as string;
+      const prop = ((parent.properties ?? {}) as Record<string, SchemaNode>)[name];
+      return `${at(name)}: required field missing${prop ? ` (expected ${describe(prop)})` : ''}`;
+    }
+    default:
+      // Whatever keyword failed (type, minimum, enum, not, minItems, ...), state the field's whole contract.
+      return `${at()}: expected ${describe(parent)}, got ${show(e.data)}`;
+  }
+}
+
+/** `/eval/weights/2` -> `config.eval.weights[2]`. */
+function fieldPath(source: string, pointer: string, extra?: string): string {
+  const parts = pointer === '' ? [] : pointer.slice(1).split('/').map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+  if (extra !== undefined) parts.push(extra);
+  let out = source;
+  for (const p of parts) {
+    if (/^\d+$/.test(p)) out += `[${p}]`;
+    else if (/^[A-Za-z_$][\w$]*$/.test(p)) out += `.${p}`;
+    else out += `[${JSON.stringify(p)}]`;
+  }
+  return out;
+}
+
+/** Plain-English contract of a schema node, e.g. `an integer in [2, 100000]`, `one of "inline", "pool"`. */
+function describe(s: SchemaNode): string {
+  if (Array.isArray(s.enum)) return `one of ${s.enum.map((v) => JSON.stringify(v)).join(', ')}`;
+  const types = ([] as string[]).concat((s.type as string | string[] | undefined) ?? []);
+  const main = types.find((t) => t !== 'null');
+  let text: string;
+  switch (main) {
+    case 'integer':
+    case 'number':
+      text = (main === 'integer' ? 'an integer' : 'a number') + range(s);
+      if (isPlainObject(s.not) && s.not.const === 0) text = text.replace(/^an? /, 'a non-zero ');
+      break;
+    case 'array': {
+      text = (typeof s.minItems === 'number' && s.minItems > 0 ? 'a non-empty array' : 'an array');
+      if (isPlainObject(s.items)) text += ` of ${describe(s.items).replace(/^an? /, '')}s`;
+      break;
+    }
+    case 'object':
+      text = 'an object';
+      break;
+    case 'string':
+      text = 'a string';
+      break;
+    default:
+      text = main ?? 'a valid value';
+  }
+  return types.includes('null') ? `${text} or null` : text;
+}
+
+function range(s: SchemaNode): string {
+  const lo = s.minimum ?? s.exclusiveMinimum;
+  const hi = s.maximum ?? s.exclusiveMaximum;
+  const loB = s.minimum !== undefined ? '[' : '(';
+  const hiB = s.maximum !== undefined ? ']' : ')';
+  if (lo !== undefined && hi !== undefined) return ` in ${loB}${lo}, ${hi}${hiB}`;
+  if (lo !== undefined) return ` ${loB === '[' ? '>=' : '>'} ${lo}`;
+  if (hi !== undefined) return ` ${hiB === ']' ? '<=' : '<'} ${hi}`;
+  return '';
+}
+
+/** The offending value, JSON-quoted and cut to a readable length. */
+function show(v: unknown): string {
+  let text: string;
+  if (typeof v === 'number' && !Number.isFinite(v)) text = String(v); // JSON.stringify(NaN) is "null"
+  else if (v === undefined) text = 'undefined';
+  else text = JSON.stringify(v as Json) ?? String(v);
+  return oneLine(text.length > 60 ? `${text.slice(0, 57)}...` : text);
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s*\n\s*/g, ' ');
+}
+
+function readReason(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'no such file';
+  if (code === 'EISDIR') return 'is a directory';
+  if (code === 'EACCES') return 'permission denied';
+  return oneLine((err as Error).message);
+}
