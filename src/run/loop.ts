@@ -62,7 +62,8 @@ export async function evolve(
     const { returns, steps } = await evaluator.evaluate({ task: task.name, plans, weights, starts });
     const fitness: Fitness[] = genomes.map((_, i) => fitnessOf(returns, i, weights.length));
     search.tell(fitness);
-    episodes += genomes.length * weights.length * reps;
+    const generationEpisodes = genomes.length * weights.length * reps;
+    episodes += generationEpisodes;
 
     // The generation's best is the highest mean (ties: lowest index); the champion is the best ever seen.
     let best = 0;
@@ -93,7 +94,7 @@ export async function evolve(
       medianConnections: median(genomes.map(enabledConnections)),
       champion: { generation: champion.generation, mean: champion.mean, max: champion.max },
     };
-    const timing = { seconds: (performance.now() - t0) / 1000, steps };
+    const timing = { seconds: (performance.now() - t0) / 1000, steps, episodes: generationEpisodes };
     for (const r of reporters) await r.generation?.(stats, timing);
 
     if (config.stopAtFitness !== null && champion.mean >= config.stopAtFitness) { reason = 'fitness'; break; }

@@ -39,7 +39,9 @@ export interface RunInfo {
 /** Wall-clock figures of a generation, for consoles only. */
 export interface GenerationTiming {
   seconds: number;
+  /** Environment steps and episodes run in this generation. */
   steps: number;
+  episodes: number;
 }
 
 export interface Reporter {

@@ -1,0 +1,10 @@
+/** Picks the evaluation backend a config asks for. */
+import type { WannConfig } from '../config/types.js';
+import type { Evaluator } from './evaluator.js';
+import { InlineEvaluator } from './inline.js';
+import { PoolEvaluator } from './pool.js';
+
+export async function createEvaluator(settings: WannConfig['eval']): Promise<Evaluator> {
+  if (settings.backend === 'pool') return PoolEvaluator.start(settings.workers ?? undefined);
+  return new InlineEvaluator();
+}

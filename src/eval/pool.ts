@@ -1,0 +1,56 @@
+/**
+ * The worker-pool backend: a Piscina pool started once per run, each generation split into chunks of
+ * consecutive individuals, plans sent as transferred buffers. Results are bit-identical to `inline` for any
+ * worker count, because each episode depends only on its plan, weight and rep's initial state.
+ */
+import { availableParallelism } from 'node:os';
+import { Piscina } from 'piscina';
+import { packPlans, transferList } from '../neat/plan-pack.js';
+import type { Evaluator, SweepRequest, SweepResult } from './evaluator.js';
+import type { ChunkResult, ChunkTask } from './worker.js';
+
+/**
+ * The compiled worker. Under vitest this module runs from src/, where no .js worker exists, so it falls
+ * back to dist/ (npm test builds first).
+ */
+function workerUrl(): string {
+  const here = import.meta.url;
+  return here.endsWith('.ts') ? new URL('../../dist/eval/worker.js', here).href : new URL('./worker.js', here).href;
+}
+
+/** Chunks per worker per generation: enough to even out networks of different sizes, few enough to stay cheap. */
+const CHUNKS_PER_WORKER = 4;
+
+export class PoolEvaluator implements Evaluator {
+  readonly name: string;
+  private constructor(private readonly pool: Piscina, readonly workers: number) {
+    this.name = `pool (${workers} worker${workers === 1 ? '' : 's'})`;
+  }
+
+  static async start(workers = availableParallelism()): Promise<PoolEvaluator> {
+    // minThreads = maxThreads: a pool that tears threads down between generations runs several times slower.
+    const pool = new Piscina({ filename: workerUrl(), minThreads: workers, maxThreads: workers, idleTimeout: Infinity });
+    return new PoolEvaluator(pool, workers);
+  }
+
+  async evaluate(request: SweepRequest): Promise<SweepResult> {
+    const { plans, weights } = request;
+    const returns = new Float64Array(plans.length * weights.length);
+    const size = Math.max(1, Math.ceil(plans.length / (this.workers * CHUNKS_PER_WORKER)));
+    const jobs: Promise<number>[] = [];
+    for (let first = 0; first < plans.length; first += size) {
+      const packed = packPlans(plans.slice(first, first + size));
+      const job: ChunkTask = { task: request.task, weights: [...weights], starts: request.starts, packed, first };
+      jobs.push(this.pool.run(job, { transferList: transferList(packed) }).then((r: ChunkResult) => {
+        returns.set(r.returns, first * weights.length);
+        return r.steps;
+      }));
+    }
+    const steps = (await Promise.all(jobs)).reduce((a, b) => a + b, 0);
+    return { returns, steps };
+  }
+
+  async close(): Promise<void> {
+    await this.pool.destroy();
+  }
+}

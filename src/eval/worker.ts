@@ -1,0 +1,37 @@
+/**
+ * A pool worker: sweeps one chunk of plans. It holds no state between tasks but its scratch buffers, so
+ * which worker runs which chunk can never change a result.
+ */
+import { getTask } from '../envs/registry.js';
+import { unpackPlans, type PackedPlans } from '../neat/plan-pack.js';
+import { sweepPlans } from './sweep.js';
+
+export interface ChunkTask {
+  task: string;
+  weights: number[];
+  starts: Float64Array[];
+  packed: PackedPlans;
+  /** Index of the chunk's first individual in the generation, for error messages. */
+  first: number;
+}
+
+export interface ChunkResult {
+  returns: Float64Array;
+  steps: number;
+}
+
+export default function sweepChunk(job: ChunkTask): ChunkResult {
+  const task = getTask(job.task);
+  const plans = unpackPlans(job.packed);
+  const returns = new Float64Array(plans.length * job.weights.length);
+  let steps = 0;
+  for (let i = 0; i < plans.length; i++) {
+    try {
+      steps += sweepPlans(task, plans, job.weights, job.starts, returns, i, i + 1);
+    } catch (e) {
+      throw new Error(`evaluating individual ${job.first + i} on task ${job.task} failed: ${(e as Error).message}`);
+    }
+  }
+  // The result is small (a few numbers per individual): cloning it costs less than arranging a transfer.
+  return { returns, steps };
+}

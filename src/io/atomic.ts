@@ -1,0 +1,61 @@
+/**
+ * Crash-safe file writes. Champions and checkpoints are rewritten while a long run is going; a kill or power
+ * loss mid-write must leave either the old file or the new one, never a truncated mix. So data goes to a
+ * temp file in the same directory (rename is only atomic within one filesystem), is fsynced, then renamed
+ * over the target.
+ */
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as fsp from 'node:fs/promises';
+import * as path from 'node:path';
+
+/** Creates `dir` and its parents if missing (no error when it exists). */
+export async function ensureDir(dir: string): Promise<void> {
+  await fsp.mkdir(dir, { recursive: true });
+}
+
+export function ensureDirSync(dir: string): void {
+  fs.mkdirSync(dir, { recursive: true });
+}
+
+/** A hidden sibling of `file`, unique per process and call so concurrent writers never share one. */
+function tempPath(file: string): string {
+  const dir = path.dirname(file);
+  return path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+}
+
+/** Writes `data` (UTF-8) to `file` atomically. The parent directory must exist (see ensureDir). */
+export async function writeFileAtomic(file: string, data: string): Promise<void> {
+  const tmp = tempPath(file);
+  try {
+    const fh = await fsp.open(tmp, 'w');
+    try {
+      await fh.writeFile(data, 'utf8');
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await fsp.rename(tmp, file);
+  } catch (err) {
+    await fsp.rm(tmp, { force: true }).catch(() => {});
+    throw err;
+  }
+}
+
+/** Synchronous twin of writeFileAtomic, for exit handlers and other places that cannot await. */
+export function writeFileAtomicSync(file: string, data: string): void {
+  const tmp = tempPath(file);
+  try {
+    const fd = fs.openSync(tmp, 'w');
+    try {
+      fs.writeFileSync(fd, data, 'utf8');
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+    fs.renameSync(tmp, file);
+  } catch (err) {
+    fs.rmSync(tmp, { force: true });
+    throw err;
+  }
+}

@@ -1,0 +1,88 @@
+/**
+ * Import of the WANN reference's `.out` champion files (spec §7), e.g. WANN/champions/swing.out.
+ *
+ * The file is a CSV of N rows x (N+1) columns: an N x N weight matrix in evaluation order (row = source,
+ * column = destination; 0 = no gene, nan = disabled gene, anything else = enabled gene, its magnitude
+ * meaningless for WANN) followed by each node's activation id. File index 0 is the bias, 1..nIn the inputs,
+ * the last nOut the outputs, the rest hidden nodes in topological order.
+ */
+import { isActivationId } from '../neat/activations.js';
+import type { ConnGene, Genome, NodeGene } from '../neat/genome.js';
+import { compile, PlanError } from '../neat/plan.js';
+
+export class ReferenceOutError extends Error {
+  constructor(message: string) {
+    super(message.replace(/\s*[\r\n]+\s*/g, ' '));
+    this.name = 'ReferenceOutError';
+  }
+}
+
+// What numpy's savetxt('%1.2e') writes, plus plain decimals; stricter than Number() (no "", "0x1f", "Infinity").
+const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+/**
+ * Parses a `.out` file into a genome with our id layout: bias 0, inputs 1..nIn, outputs nIn+1..nIn+nOut,
+ * hidden nodes nIn+nOut+1.. in file order. Nodes are listed in that order; connections in row-major file
+ * order with innovations 1, 2, ... Throws ReferenceOutError (one line, 1-based line/column) on bad input.
+ */
+export function parseReferenceOut(text: string, nInput: number, nOutput: number): Genome {
+  const fail: (msg: string) => never = (msg) => {
+    throw new ReferenceOutError(`reference .out: ${msg}`);
+  };
+  if (!Number.isInteger(nInput) || nInput < 0 || !Number.isInteger(nOutput) || nOutput < 1) {
+    fail(`bad sizes nInput=${nInput}, nOutput=${nOutput}`);
+  }
+  const lines = text.replace(/\r\n?/g, '\n').replace(/\n+$/, '').split('\n');
+  const n = lines.length === 1 && lines[0].trim() === '' ? 0 : lines.length;
+  const nHidden = n - 1 - nInput - nOutput;
+  if (nHidden < 0) fail(`${n} rows, but bias + ${nInput} inputs + ${nOutput} outputs need at least ${1 + nInput + nOutput}`);
+
+  // Cells: NaN marks a disabled gene.
+  const cells = lines.slice(0, n).map((line, r) => {
+    const row = line.split(',').map((c) => c.trim());
+    if (row.length !== n + 1) fail(`line ${r + 1} has ${row.length} columns, expected ${n + 1} (${n} rows: N weights + 1 activation)`);
+    return row.map((c, col) => {
+      if (/^nan$/i.test(c)) return NaN;
+      if (!NUMBER.test(c)) fail(`line ${r + 1}, column ${col + 1}: expected a number or nan, got ${JSON.stringify(c.slice(0, 20))}`);
+      return Number(c);
+    });
+  });
+
+  // File index -> genome id and kind.
+  const idOf = (i: number) => (i <= nInput ? i : i >= n - nOutput ? i - (n - nOutput) + nInput + 1 : i + nOutput);
+  const kindOf = (i: number): NodeGene['kind'] =>
+    i === 0 ? 'bias' : i <= nInput ? 'input' : i >= n - nOutput ? 'output' : 'hidden';
+
+  const byFile: NodeGene[] = cells.map((row, i) => {
+    const act = row[n];
+    if (!isActivationId(act)) fail(`line ${i + 1}, column ${n + 1}: expected an activation id 1..10, got ${act}`);
+    const kind = kindOf(i);
+    // Bias and inputs are never activated; the reference stores 1 for them.
+    return { id: idOf(i), kind, activation: kind === 'bias' || kind === 'input' ? 1 : act };
+  });
+  const order = { bias: 0, input: 1, output: 2, hidden: 3 };
+  const nodes = byFile.map((node, i) => ({ node, i }))
+    .sort((a, b) => order[a.node.kind] - order[b.node.kind] || a.i - b.i)
+    .map((x) => x.node);
+
+  const conns: ConnGene[] = [];
+  for (let r = 0; r < n; r++) {
+    for (let c = 0; c < n; c++) {
+      const v = cells[r][c];
+      if (v === 0) continue;
+      const where = `line ${r + 1}, column ${c + 1}`;
+      if (kindOf(c) === 'bias' || kindOf(c) === 'input') fail(`${where}: a connection into ${kindOf(c)} node ${c}`);
+      if (kindOf(r) === 'output') fail(`${where}: a connection out of output node ${r}`);
+      conns.push({ innovation: conns.length + 1, source: idOf(r), target: idOf(c), enabled: !Number.isNaN(v) });
+    }
+  }
+
+  const genome = { nodes, conns };
+  try {
+    compile(genome); // cycles (including self-loops) among the enabled connections
+  } catch (err) {
+    if (err instanceof PlanError) fail(err.message);
+    throw err;
+  }
+  return genome;
+}

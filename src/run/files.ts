@@ -1,0 +1,53 @@
+/**
+ * The run directory reporter: resolved config at the start, one history line per generation, and the
+ * champion rewritten atomically whenever it improves, so a crash never loses or corrupts what was written.
+ * Nothing here holds wall-clock figures: the same seed gives byte-identical files.
+ */
+import { appendFileSync, existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { ensureDirSync, writeFileAtomicSync } from '../io/atomic.js';
+import { makeChampion, serializeChampion } from '../io/champion.js';
+import type { WannConfig } from '../config/types.js';
+import type { ChampionRecord, GenerationStats, Reporter, RunInfo } from './reporter.js';
+
+export class RunFilesError extends Error {}
+
+export function runFilesReporter(dir: string): Reporter {
+  return {
+    start(info: RunInfo) {
+      if (existsSync(dir) && readdirSync(dir).some((f) => f === 'history.jsonl' || f === 'champion.json')) {
+        throw new RunFilesError(`--out ${dir}: already holds a run (history.jsonl or champion.json); choose another directory`);
+      }
+      ensureDirSync(dir);
+      writeFileAtomicSync(join(dir, 'config.json'), JSON.stringify(info.config, null, 2) + '\n');
+      writeFileAtomicSync(join(dir, 'history.jsonl'), '');
+    },
+    generation(stats: GenerationStats) {
+      // One write per line: a line is either all there or not at all.
+      appendFileSync(join(dir, 'history.jsonl'), JSON.stringify(stats) + '\n');
+    },
+    newChampion(champion: ChampionRecord, info: RunInfo) {
+      writeFileAtomicSync(join(dir, 'champion.json'), serializeChampion(championFile(champion, info)));
+    },
+  };
+}
+
+export function championFile(champion: ChampionRecord, info: RunInfo) {
+  return makeChampion({
+    task: info.task.name,
+    inputNames: info.task.inputNames,
+    outputNames: info.task.outputNames,
+    genome: champion.genome,
+    sweep: { weights: champion.weights, returns: champion.returns, mean: champion.mean, max: champion.max },
+    run: { seed: info.config.seed, generation: champion.generation, config: resultConfig(info.config) },
+  });
+}
+
+/**
+ * The config without the settings that cannot change a result (where episodes run, on how many threads),
+ * so the same seed gives the same champion file on any backend.
+ */
+export function resultConfig(config: WannConfig): Omit<WannConfig, 'eval'> & { eval: Omit<WannConfig['eval'], 'backend' | 'workers'> } {
+  const { backend: _backend, workers: _workers, ...evalSettings } = config.eval;
+  return { ...config, eval: evalSettings };
+}
