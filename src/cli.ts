@@ -47,7 +47,8 @@ function timestamp(): string {
 const program = new Command('wann')
   .description('Weight Agnostic Neural Networks: evolve network topologies that work with one shared weight')
   .version(JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version)
-  .showHelpAfterError('(run with --help for usage)')
+  // Commander's messages can span lines (a suggestion, a usage hint): keep every error on one line.
+  .configureOutput({ writeErr: (text) => process.stderr.write(`wann: ${text.trim().replace(/\s*\n\s*/g, ' ')}\n`) })
   .exitOverride();
 
 program.command('evolve')

@@ -1,0 +1,142 @@
+/**
+ * The `wann` command end to end, as a user types it: evolve, run, import, and what bad input gets.
+ * Runs the built CLI (npm test builds first).
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { parseChampion, championToGenome } from '../src/io/champion.js';
+import { compile } from '../src/neat/plan.js';
+import { runEpisode } from '../src/eval/episode.js';
+import { swingup } from '../src/envs/swingup.js';
+import { golden } from './helpers/golden.js';
+
+const CLI = new URL('../dist/cli.js', import.meta.url).pathname;
+const FIXTURES = new URL('./fixtures/', import.meta.url).pathname;
+const ROOT = new URL('../', import.meta.url).pathname;
+
+interface Result { code: number; stdout: string; stderr: string }
+
+async function wann(...args: string[]): Promise<Result> {
+  try {
+    const { stdout, stderr } = await promisify(execFile)('node', [CLI, ...args], { cwd: ROOT, maxBuffer: 1 << 24 });
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const err = e as { code: number; stdout: string; stderr: string };
+    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+  }
+}
+
+const tmp = () => mkdtempSync(join(tmpdir(), 'wann-cli-'));
+
+describe('wann evolve configs/cartpole.json', () => {
+  it('finds a controller whose replay on fresh episodes averages >= 475 over the six weights', async () => {
+    const out = join(tmp(), 'run');
+    const t0 = Date.now();
+    const evolved = await wann('evolve', 'configs/cartpole.json', '--seed', '1', '--out', out);
+    console.log(`cartpole evolve --seed 1: ${((Date.now() - t0) / 1000).toFixed(1)} s wall`);
+    expect(evolved.code, evolved.stderr).toBe(0);
+    expect(evolved.stdout).toMatch(/champion: .*champion\.json/);
+    const replay = await wann('run', join(out, 'champion.json'), '--json', '--episodes', '50', '--seed', '12345');
+    expect(replay.code, replay.stderr).toBe(0);
+    const result = JSON.parse(replay.stdout);
+    expect(result.task).toBe('cartpole');
+    expect(result.episodes).toBe(50);
+    expect(Object.keys(result.returns).sort()).toEqual(['-0.5', '-1', '-2', '0.5', '1', '2']);
+    expect(result.steps).toBeGreaterThanOrEqual(475 * 50 * 6 * 0.9);
+    expect(result.mean).toBeGreaterThanOrEqual(475);
+    const history = readFileSync(join(out, 'history.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(history[0].generation).toBe(0);
+    expect(history.at(-1).champion.mean).toBeGreaterThanOrEqual(500);
+    expect(JSON.parse(readFileSync(join(out, 'config.json'), 'utf8')).seed).toBe(1);
+  });
+
+  it('gives byte-identical history.jsonl and champion.json for the same seed, on any backend', async () => {
+    const dir = tmp();
+    const args = ['configs/swingup.json', '--generations', '4', '--seed', '3', '--quiet'];
+    const a = await wann('evolve', ...args, '--out', join(dir, 'a'));
+    const b = await wann('evolve', ...args, '--out', join(dir, 'b'));
+    const c = await wann('evolve', ...args, '--out', join(dir, 'c'), '--backend', 'pool', '--workers', '3');
+    for (const r of [a, b, c]) expect(r.code, r.stderr).toBe(0);
+    for (const file of ['history.jsonl', 'champion.json']) {
+      const first = readFileSync(join(dir, 'a', file));
+      expect(first.length).toBeGreaterThan(100);
+      expect(readFileSync(join(dir, 'b', file)).equals(first)).toBe(true);
+      expect(readFileSync(join(dir, 'c', file)).equals(first)).toBe(true);
+    }
+    const d = await wann('evolve', 'configs/swingup.json', '--generations', '4', '--seed', '4', '--quiet', '--out', join(dir, 'd'));
+    expect(d.code).toBe(0);
+    expect(readFileSync(join(dir, 'd', 'history.jsonl')).equals(readFileSync(join(dir, 'a', 'history.jsonl')))).toBe(false);
+  });
+
+  it('refuses to write over an earlier run', async () => {
+    const out = join(tmp(), 'run');
+    expect((await wann('evolve', 'configs/cartpole.json', '--generations', '1', '--out', out, '--quiet')).code).toBe(0);
+    const before = readFileSync(join(out, 'champion.json'));
+    const again = await wann('evolve', 'configs/cartpole.json', '--generations', '1', '--out', out);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toMatch(/already holds a run/);
+    expect(readFileSync(join(out, 'champion.json')).equals(before)).toBe(true);
+  });
+});
+
+describe('wann import + run', () => {
+  it('converts swing.out into a champion that reproduces the golden episode returns', async () => {
+    const file = join(tmp(), 'swing.json');
+    const imported = await wann('import', join(FIXTURES, 'swing.out'), '--task', 'swingup', '--out', file);
+    expect(imported.code, imported.stderr).toBe(0);
+    const champion = parseChampion(readFileSync(file, 'utf8'));
+    expect(champion.task).toBe('swingup');
+    const plan = compile(championToGenome(champion));
+    for (const ep of golden.episodes.slice(0, 5)) {
+      for (const w of [-1, -0.5, 0.5, 1]) {
+        expect(Math.abs(runEpisode(swingup, plan, w, ep.initialState).totalReward - ep.returns[String(w)])).toBeLessThanOrEqual(1e-6);
+      }
+    }
+    // Replay at the reference's tuned weight: the reference measured 699.7 +- 82.7 over 100 episodes at w = -1.
+    const run = await wann('run', file, '--weight', '-1', '--episodes', '40', '--json');
+    expect(run.code, run.stderr).toBe(0);
+    const result = JSON.parse(run.stdout);
+    expect(Object.keys(result.returns)).toEqual(['-1']);
+    expect(result.steps).toBe(40 * 1000);
+    expect(result.mean).toBeGreaterThan(600);
+    expect(result.mean).toBeLessThan(800);
+  });
+});
+
+describe('bad input: one line, exit code 2, nothing written', () => {
+  const dir = tmp();
+  const badConfig = (name: string, body: string) => { const p = join(dir, name); writeFileSync(p, body); return p; };
+  const cases: Array<[string, string[], RegExp]> = [
+    ['missing config file', ['evolve', join(dir, 'nope.json')], /cannot read .*nope\.json/],
+    ['config not JSON', ['evolve', badConfig('a.json', '{ task: ')], /not valid JSON/],
+    ['unknown config key', ['evolve', badConfig('b.json', '{"task":"cartpole","popSize":3}')], /config\.popSize: unknown field/],
+    ['bad nested value', ['evolve', badConfig('c.json', '{"task":"cartpole","population":{"size":1}}')], /config\.population\.size/],
+    ['unknown task', ['evolve', badConfig('d.json', '{"task":"walker"}')], /config\.task/],
+    ['bad --seed', ['evolve', 'configs/cartpole.json', '--seed', 'abc'], /--seed: expected an integer/],
+    ['negative --generations', ['evolve', 'configs/cartpole.json', '--generations', '-3'], /--generations: expected an integer/],
+    ['bad --backend', ['evolve', 'configs/cartpole.json', '--backend', 'gpu2'], /--backend/],
+    ['bad --workers', ['evolve', 'configs/cartpole.json', '--backend', 'pool', '--workers', '0'], /--workers/],
+    ['missing champion', ['run', join(dir, 'none.json')], /cannot read/],
+    ['champion of wrong version', ['run', badConfig('e.json', '{"format":"wann-champion","version":9}')], /champion\.version: expected 1/],
+    ['bad --weight', ['run', join(FIXTURES, 'swing.out'), '--weight', 'x'], /--weight: expected a finite number/],
+    ['import without --task', ['import', join(FIXTURES, 'swing.out')], /--task/],
+    ['import of a broken .out', ['import', badConfig('f.out', '1,2\n3'), '--task', 'swingup'], /reference \.out|line/],
+    ['unknown command', ['evolvee'], /unknown command/],
+  ];
+  for (const [name, args, message] of cases) {
+    it(name, async () => {
+      const out = join(dir, `out-${name.replace(/\W/g, '')}`);
+      const r = await wann(...args, ...(args[0] === 'evolve' ? ['--out', out] : []));
+      expect(r.code, r.stdout + r.stderr).toBe(2);
+      expect(r.stderr).toMatch(message);
+      expect(r.stderr.trim().split('\n'), r.stderr).toHaveLength(1);
+      expect(r.stderr).toMatch(/^wann: /);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+      expect(existsSync(join(out, 'champion.json'))).toBe(false);
+    });
+  }
+});
