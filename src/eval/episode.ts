@@ -3,21 +3,22 @@
  * the task maps its raw outputs to actuators, rewards are summed in step order.
  */
 import type { ControlTask } from '../envs/task.js';
-import { forward, type Plan } from '../neat/plan.js';
+import { networkFn, type NetworkFn } from '../neat/network.js';
+import type { Plan } from '../neat/plan.js';
 import type { Rng } from '../rng.js';
 
-/** Scratch arrays for one plan size, allocated once and reused across episodes. */
+/** Scratch arrays for one task, allocated once and reused across episodes. */
 export interface EpisodeScratch {
   state: Float64Array;
   obs: Float64Array;
-  values: Float64Array;
+  action: Float64Array;
 }
 
-export function makeScratch(task: ControlTask, maxNodes: number): EpisodeScratch {
+export function makeScratch(task: ControlTask): EpisodeScratch {
   return {
     state: new Float64Array(task.stateSize),
     obs: new Float64Array(task.nInput),
-    values: new Float64Array(maxNodes),
+    action: new Float64Array(task.nOutput),
   };
 }
 
@@ -27,27 +28,25 @@ export interface EpisodeResult {
 }
 
 /**
- * Runs one episode of `plan` at shared weight `w`, starting from a state drawn from `start` (a stream) or
- * copied from it (an explicit initial state, as parity tests use).
+ * Runs one episode of a network (a plan, or a function derived from one) at shared weight `w`, starting
+ * from a state drawn from `start` (a stream) or copied from it (an explicit initial state).
  */
 export function runEpisode(
   task: ControlTask,
-  plan: Plan,
+  network: Plan | NetworkFn,
   w: number,
   start: Rng | ArrayLike<number>,
-  scratch: EpisodeScratch = makeScratch(task, plan.nNodes),
+  scratch: EpisodeScratch = makeScratch(task),
 ): EpisodeResult {
-  const { state, obs } = scratch;
-  const values = scratch.values.length >= plan.nNodes ? scratch.values : new Float64Array(plan.nNodes);
+  const net = typeof network === 'function' ? network : networkFn(network);
+  const { state, obs, action } = scratch;
   if (typeof start === 'function') task.reset(state, start);
   else state.set(start);
   task.observe(state, obs);
-  const outStart = plan.nNodes - plan.nOutput;
-  const action = values.subarray(outStart, plan.nNodes);
   let totalReward = 0;
   let steps = 0;
   while (steps < task.maxSteps) {
-    forward(plan, w, obs, values);
+    net(obs, w, action);
     totalReward += task.step(state, action);
     steps++;
     if (task.failed(state)) break;

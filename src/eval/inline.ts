@@ -1,14 +1,18 @@
 /** The in-process backend: sweeps every plan on the calling thread. */
 import { getTask } from '../envs/registry.js';
+import type { ForwardKind } from '../neat/network.js';
 import type { Evaluator, SweepRequest, SweepResult } from './evaluator.js';
 import { sweepPlans } from './sweep.js';
 
 export class InlineEvaluator implements Evaluator {
   readonly name = 'inline';
 
+  /** `forward` picks the forward-pass implementation (benchmarks compare them; results are identical). */
+  constructor(private readonly forward: ForwardKind = 'specialized') {}
+
   async evaluate(request: SweepRequest): Promise<SweepResult> {
     const returns = new Float64Array(request.plans.length * request.weights.length);
-    const steps = sweepPlans(getTask(request.task), request.plans, request.weights, request.starts, returns);
+    const steps = sweepPlans(getTask(request.task), request.plans, request.weights, request.starts, returns, 0, request.plans.length, this.forward);
     return { returns, steps };
   }
 

@@ -3,6 +3,7 @@
  * (rep, weight) from the rep's initial state; a weight's score is the mean over reps.
  */
 import type { ControlTask } from '../envs/task.js';
+import { networkFn, type ForwardKind } from '../neat/network.js';
 import type { Plan } from '../neat/plan.js';
 import type { Fitness } from '../neat/search.js';
 import { streamFor } from '../rng.js';
@@ -17,17 +18,16 @@ export function sweepPlans(
   out: Float64Array,
   from = 0,
   to = plans.length,
-  scratch?: EpisodeScratch,
+  forwardKind: ForwardKind = 'specialized',
+  scratch: EpisodeScratch = makeScratch(task),
 ): number {
-  let maxNodes = 0;
-  for (let i = from; i < to; i++) maxNodes = Math.max(maxNodes, plans[i].nNodes);
-  const s = scratch && scratch.values.length >= maxNodes ? scratch : makeScratch(task, maxNodes);
   let steps = 0;
   for (let i = from; i < to; i++) {
+    const net = networkFn(plans[i], forwardKind);
     for (let k = 0; k < weights.length; k++) {
       let sum = 0;
       for (const start of starts) {
-        const episode = runEpisode(task, plans[i], weights[k], start, s);
+        const episode = runEpisode(task, net, weights[k], start, scratch);
         sum += episode.totalReward;
         steps += episode.steps;
       }

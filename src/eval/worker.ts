@@ -4,6 +4,7 @@
  */
 import { getTask } from '../envs/registry.js';
 import { unpackPlans, type PackedPlans } from '../neat/plan-pack.js';
+import { makeScratch } from './episode.js';
 import { sweepPlans } from './sweep.js';
 
 export interface ChunkTask {
@@ -24,10 +25,11 @@ export default function sweepChunk(job: ChunkTask): ChunkResult {
   const task = getTask(job.task);
   const plans = unpackPlans(job.packed);
   const returns = new Float64Array(plans.length * job.weights.length);
+  const scratch = makeScratch(task);
   let steps = 0;
   for (let i = 0; i < plans.length; i++) {
     try {
-      steps += sweepPlans(task, plans, job.weights, job.starts, returns, i, i + 1);
+      steps += sweepPlans(task, plans, job.weights, job.starts, returns, i, i + 1, 'specialized', scratch);
     } catch (e) {
       throw new Error(`evaluating individual ${job.first + i} on task ${job.task} failed: ${(e as Error).message}`);
     }

@@ -5,6 +5,7 @@
 import { getTask } from '../envs/registry.js';
 import { makeScratch, runEpisode } from '../eval/episode.js';
 import { championToGenome, type Champion } from '../io/champion.js';
+import { networkFn } from '../neat/network.js';
 import { compile } from '../neat/plan.js';
 import { streamFor } from '../rng.js';
 
@@ -43,14 +44,15 @@ export function replayChampion(champion: Champion, options: ReplayOptions = {}):
     task.reset(state, streamFor(seed, 'replay', e));
     return state;
   });
-  const scratch = makeScratch(task, plan.nNodes);
+  const net = networkFn(plan);
+  const scratch = makeScratch(task);
   const returns: Record<string, number> = {};
   const std: Record<string, number> = {};
   let steps = 0;
   let total = 0;
   for (const w of weights) {
     const rs = starts.map((start) => {
-      const r = runEpisode(task, plan, w, start, scratch);
+      const r = runEpisode(task, net, w, start, scratch);
       steps += r.steps;
       return r.totalReward;
     });

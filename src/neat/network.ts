@@ -1,0 +1,84 @@
+/**
+ * Forward passes derived from a plan. The plan stays the single source of truth; these turn it into a
+ * function `(input, w, output)` that writes the network's outputs at shared weight w.
+ *
+ * - `interpreted`: the plain interpreter (plan.ts `forward`) over a reused scratch array.
+ * - `specialized`: the plan written out as straight-line JavaScript, one local per node, activations inlined,
+ *   compiled once per distinct network. Only numbers from the plan's typed arrays reach the generated source,
+ *   and each is checked to be an integer in range, so nothing can be injected through it. Sums run in the
+ *   interpreter's order from the same 0, so both give bit-identical results (tests check it).
+ */
+import { forward, type Plan } from './plan.js';
+
+export type NetworkFn = (input: ArrayLike<number>, w: number, output: Float64Array) => void;
+
+export type ForwardKind = 'interpreted' | 'specialized';
+export const FORWARD_KINDS: readonly ForwardKind[] = ['interpreted', 'specialized'];
+
+export function interpreted(plan: Plan): NetworkFn {
+  const values = new Float64Array(plan.nNodes);
+  const first = plan.nNodes - plan.nOutput;
+  return (input, w, output) => {
+    forward(plan, w, input, values);
+    for (let o = 0; o < plan.nOutput; o++) output[o] = values[first + o];
+  };
+}
+
+/** The activation as an expression of `x` (a local name), matching activations.ts formula for formula. */
+function activationSource(id: number, x: string): string {
+  switch (id) {
+    case 1: return x;
+    case 2: return `(${x} > 0 ? 1 : 0)`;
+    case 3: return `Math.sin(Math.PI * ${x})`;
+    case 4: return `Math.exp(-(${x} * ${x}) / 2)`;
+    case 5: return `Math.tanh(${x})`;
+    case 6: return `((Math.tanh(${x} / 2) + 1) / 2)`;
+    case 7: return `(-${x})`;
+    case 8: return `Math.abs(${x})`;
+    case 9: return `(${x} > 0 ? ${x} : 0)`;
+    case 10: return `Math.cos(Math.PI * ${x})`;
+    default: throw new Error(`unknown activation id ${id}`);
+  }
+}
+
+function checkedIndex(value: number, limit: number): number {
+  if (!Number.isInteger(value) || value < 0 || value >= limit) throw new Error(`plan index ${value} out of range`);
+  return value;
+}
+
+/** The generated function body for a plan (exposed for tests and for caching by source). */
+export function specializedSource(plan: Plan): string {
+  const { nInput, nNodes, nOutput, activation, inStart, inSrc } = plan;
+  const lines: string[] = ['const v0 = 1;'];
+  for (let i = 0; i < nInput; i++) lines.push(`const v${i + 1} = input[${i}];`);
+  for (let slot = nInput + 1; slot < nNodes; slot++) {
+    const terms = ['0'];
+    for (let k = inStart[slot]; k < inStart[slot + 1]; k++) terms.push(`v${checkedIndex(inSrc[k], slot)}`);
+    lines.push(`const s${slot} = w * (${terms.join(' + ')});`);
+    lines.push(`const v${slot} = ${activationSource(activation[slot], `s${slot}`)};`);
+  }
+  for (let o = 0; o < nOutput; o++) lines.push(`output[${o}] = v${nNodes - nOutput + o};`);
+  return lines.join('\n');
+}
+
+/**
+ * Compiled functions by source: an elite or a child whose mutation changed nothing compiles to the same
+ * source as before and reuses the function (and its optimised code). Bounded, so long runs do not grow it.
+ */
+const cache = new Map<string, NetworkFn>();
+const CACHE_LIMIT = 4096;
+
+export function specialized(plan: Plan): NetworkFn {
+  const source = specializedSource(plan);
+  let fn = cache.get(source);
+  if (!fn) {
+    fn = new Function('input', 'w', 'output', source) as NetworkFn;
+    if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value!);
+    cache.set(source, fn);
+  }
+  return fn;
+}
+
+export function networkFn(plan: Plan, kind: ForwardKind = 'specialized'): NetworkFn {
+  return kind === 'specialized' ? specialized(plan) : interpreted(plan);
+}

@@ -1,0 +1,135 @@
+/** Forward-pass implementations against the plain interpreter on random, deep and wide networks. */
+import { describe, expect, it } from 'vitest';
+import type { Genome, NodeGene } from '../src/neat/genome.js';
+import { cloneGenome } from '../src/neat/genome.js';
+import { mutate } from '../src/neat/mutate.js';
+import { FORWARD_KINDS, interpreted, networkFn, specialized, specializedSource } from '../src/neat/network.js';
+import { compile, forward, type Plan } from '../src/neat/plan.js';
+import { streamFor } from '../src/rng.js';
+import { golden, goldenGenome } from './helpers/golden.js';
+
+const ACTS = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+
+function seedGenome(nIn: number, nOut: number): Genome {
+  const nodes: NodeGene[] = [{ id: 0, kind: 'bias', activation: 1 }];
+  for (let i = 1; i <= nIn; i++) nodes.push({ id: i, kind: 'input', activation: 1 });
+  for (let o = 1; o <= nOut; o++) nodes.push({ id: nIn + o, kind: 'output', activation: 1 });
+  const conns = [];
+  for (let o = 1; o <= nOut; o++) for (let s = 0; s <= nIn; s++) conns.push({ innovation: conns.length, source: s, target: nIn + o, enabled: true });
+  return { nodes, conns };
+}
+
+/** Random networks grown by many add-node / add-connection / activation mutations. */
+function randomNetworks(count: number, mutations: number, nIn = 5, nOut = 2): Plan[] {
+  const odds = { addConnection: 0.35, addNode: 0.35, enable: 0.05, changeActivation: 0.25 };
+  const plans: Plan[] = [];
+  for (let n = 0; n < count; n++) {
+    const g = cloneGenome(seedGenome(nIn, nOut));
+    const innov = { nextInnovation: g.conns.length, nextNodeId: nIn + nOut + 1 };
+    for (let m = 0; m < mutations; m++) mutate(g, streamFor('net', n, m), odds, ACTS, innov);
+    plans.push(compile(g));
+  }
+  return plans;
+}
+
+/** A chain `depth` hidden nodes deep (cycling through all activations), plus skip connections. */
+function deepNetwork(depth: number): Plan {
+  const g = seedGenome(3, 1);
+  let prev = 0;
+  for (let d = 0; d < depth; d++) {
+    const id = 5 + d;
+    g.nodes.push({ id, kind: 'hidden', activation: ACTS[d % 10] });
+    g.conns.push({ innovation: g.conns.length, source: prev === 0 ? 1 + (d % 3) : prev, target: id, enabled: true });
+    if (d % 4 === 0) g.conns.push({ innovation: g.conns.length, source: 2, target: id, enabled: true });
+    prev = id;
+  }
+  g.conns.push({ innovation: g.conns.length, source: prev, target: 4, enabled: true });
+  return compile(g);
+}
+
+/** One hidden layer `width` nodes wide, every input into every hidden node, every hidden node into the outputs. */
+function wideNetwork(width: number): Plan {
+  const g = seedGenome(4, 3);
+  for (let h = 0; h < width; h++) {
+    const id = 8 + h;
+    g.nodes.push({ id, kind: 'hidden', activation: ACTS[h % 10] });
+    for (let s = 0; s <= 4; s++) g.conns.push({ innovation: g.conns.length, source: s, target: id, enabled: true });
+    for (let o = 5; o <= 7; o++) g.conns.push({ innovation: g.conns.length, source: id, target: o, enabled: true });
+  }
+  return compile(g);
+}
+
+function agreeWithInterpreter(plan: Plan, inputs: number, trials: number, seed: string): number {
+  const values = new Float64Array(plan.nNodes);
+  const rng = streamFor(seed);
+  let checked = 0;
+  for (const kind of FORWARD_KINDS) {
+    const net = networkFn(plan, kind);
+    const out = new Float64Array(plan.nOutput);
+    for (let t = 0; t < trials; t++) {
+      const input = Array.from({ length: inputs }, () => 6 * rng() - 3);
+      for (const w of [-2, -1, -0.5, 0.5, 1, 2, 1.37]) {
+        forward(plan, w, input, values);
+        net(input, w, out);
+        for (let o = 0; o < plan.nOutput; o++) {
+          const want = values[plan.nNodes - plan.nOutput + o];
+          const got = out[o];
+          // Same operations in the same order: equal to the bit (NaN only where the interpreter has NaN too).
+          if (Number.isNaN(want)) expect(got).toBeNaN();
+          else expect(Math.abs(got - want)).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(want)));
+          expect(Object.is(got, want) || (Number.isNaN(got) && Number.isNaN(want))).toBe(true);
+          checked++;
+        }
+      }
+    }
+  }
+  return checked;
+}
+
+describe('forward-pass implementations', () => {
+  it('agree with the interpreter on 150 random networks', () => {
+    const plans = randomNetworks(150, 60);
+    const used = new Set<number>();
+    for (const p of plans) for (let s = p.nInput + 1; s < p.nNodes - p.nOutput; s++) used.add(p.activation[s]);
+    expect([...used].sort((a, b) => a - b)).toEqual(ACTS);
+    expect(Math.max(...plans.map((p) => p.nNodes))).toBeGreaterThan(30);
+    let checked = 0;
+    plans.forEach((p, i) => { checked += agreeWithInterpreter(p, 5, 5, `rand-${i}`); });
+    expect(checked).toBe(150 * 2 * 5 * 7 * 2);
+  });
+
+  it('agree on a network 120 nodes deep', () => {
+    const plan = deepNetwork(120);
+    expect(plan.nNodes).toBe(1 + 3 + 120 + 1);
+    agreeWithInterpreter(plan, 3, 20, 'deep');
+  });
+
+  it('agree on a layer 300 nodes wide', () => {
+    const plan = wideNetwork(300);
+    expect(plan.nConn).toBe(300 * 8 + 5 * 3);
+    agreeWithInterpreter(plan, 4, 20, 'wide');
+  });
+
+  it('reproduce the golden forward passes of swing.out', () => {
+    const plan = compile(goldenGenome());
+    const out = new Float64Array(1);
+    for (const net of [interpreted(plan), specialized(plan)]) {
+      for (const v of golden.forward.vectors) {
+        for (const w of golden.weights) {
+          net(v.obs, w, out);
+          expect(Math.abs(out[0] - v.output[String(w)])).toBeLessThanOrEqual(1e-9);
+        }
+      }
+    }
+  });
+
+  it('generate source from numbers alone, and reuse the compiled function for an identical plan', () => {
+    const plan = compile(goldenGenome());
+    const source = specializedSource(plan);
+    expect(source).toMatch(/^const v0 = 1;/);
+    expect(source).not.toMatch(/[`'"]/);
+    expect(specialized(compile(goldenGenome()))).toBe(specialized(plan));
+    const tampered = { ...plan, inSrc: Int32Array.from(plan.inSrc, (s, k) => (k === 3 ? 1e6 : s)) };
+    expect(() => specialized(tampered)).toThrow(/out of range/);
+  });
+});
