@@ -6,11 +6,17 @@ import { swingup } from '../src/envs/swingup.js';
 import type { ControlTask } from '../src/envs/task.js';
 import { streamFor } from '../src/rng.js';
 
+function at(task: ControlTask, physical: number[]): Float64Array {
+  const state = new Float64Array(task.stateSize);
+  task.reset(state, physical);
+  return state;
+}
+
 function trajectory(task: ControlTask, start: number[], actions: number[]): number[][] {
-  const state = Float64Array.from(start);
+  const state = at(task, start);
   return actions.map((a) => {
     task.step(state, [a]);
-    return Array.from(state);
+    return Array.from(state.subarray(0, 4));
   });
 }
 
@@ -33,19 +39,21 @@ describe.each([cartpole, swingup])('$name', (task) => {
 
 describe('swingup', () => {
   it('stays at rest at the upright equilibrium without a push', () => {
-    const state = new Float64Array(4);
+    const state = at(swingup, [0, 0, 0, 0]);
     for (let t = 0; t < 100; t++) swingup.step(state, [0]);
-    expect(Array.from(state)).toEqual([0, 0, 0, 0]);
+    expect(Array.from(state.subarray(0, 4))).toEqual([0, 0, 0, 0]);
   });
 
   it('draws reset states from Normal((0, 0, pi, 0), 0.2)', () => {
     const n = 4000;
     const sums = [0, 0, 0, 0];
     const squares = [0, 0, 0, 0];
-    const state = new Float64Array(4);
+    const state = new Float64Array(swingup.stateSize);
     for (let i = 0; i < n; i++) {
       swingup.reset(state, streamFor('reset', i));
-      state.forEach((v, k) => { sums[k] += v; squares[k] += v * v; });
+      for (let k = 0; k < 4; k++) { sums[k] += state[k]; squares[k] += state[k] * state[k]; }
+      expect(state[4]).toBe(Math.cos(state[2]));
+      expect(state[5]).toBe(Math.sin(state[2]));
     }
     const loc = [0, 0, Math.PI, 0];
     sums.forEach((s, k) => {
@@ -57,17 +65,17 @@ describe('swingup', () => {
   });
 
   it('rewards 1 upright at the centre, 0 hanging down, and ends off the track', () => {
-    const state = Float64Array.from([0, 0, 0, 0]);
+    const state = at(swingup, [0, 0, 0, 0]);
     expect(swingup.step(state, [0])).toBeCloseTo(1, 12);
-    const down = Float64Array.from([0, 0, Math.PI, 0]);
+    const down = at(swingup, [0, 0, Math.PI, 0]);
     expect(swingup.step(down, [0])).toBeCloseTo(0, 12);
     expect(swingup.failed(Float64Array.from([2.41, 0, 0, 0]))).toBe(true);
     expect(swingup.failed(Float64Array.from([-2.39, 0, 0, 0]))).toBe(false);
   });
 
   it('clips the force: any output beyond +-1 acts as +-1', () => {
-    const a = Float64Array.from([0, 0, 1, 0]);
-    const b = Float64Array.from([0, 0, 1, 0]);
+    const a = at(swingup, [0, 0, 1, 0]);
+    const b = at(swingup, [0, 0, 1, 0]);
     swingup.step(a, [1]);
     swingup.step(b, [37.5]);
     expect(Array.from(b)).toEqual(Array.from(a));

@@ -12,9 +12,9 @@ import { streamFor } from '../src/rng.js';
 const WEIGHTS = [-2, -1, -0.5, 0.5, 1, 2];
 
 /** A population grown over a few generations with random fitness, so networks have hidden nodes. */
-function grownPlans(n: number, generations: number): Plan[] {
+function grownPlans(n: number, generations: number, nInput = 5): Plan[] {
   const s = new WannSearch({
-    seed: 11, nInput: 5, nOutput: 1, activations: swingup.activations, popSize: n, initEnable: 0.5,
+    seed: 11, nInput, nOutput: 1, activations: swingup.activations, popSize: n, initEnable: 0.5,
     mutation: { addConnection: 0.3, addNode: 0.5, enable: 0.05, changeActivation: 0.15 },
     cullRatio: 0.2, eliteRatio: 0.2, tournamentSize: 2, probMoo: 0.8,
   });
@@ -89,5 +89,26 @@ describe('a failing worker', () => {
     // The pool survives for the caller to report and close.
     const ok = await pool.evaluate({ task: 'swingup', plans: plans.slice(0, 2), weights: WEIGHTS, starts });
     expect(ok.returns).toHaveLength(12);
+  });
+});
+
+describe('forward implementations inside the sweep', () => {
+  it('lockstep, specialised and interpreted sweeps give bit-identical returns on both tasks', async () => {
+    const { cartpole } = await import('../src/envs/cartpole.js');
+    const { sweepPlans } = await import('../src/eval/sweep.js');
+    for (const task of [swingup, cartpole]) {
+      const taskPlans = grownPlans(40, 30, task.nInput);
+      const starts = generationStarts(task, 9, 1, 3);
+      const results = (['interpreted', 'specialized', 'lockstep'] as const).map((kind) => {
+        const out = new Float64Array(taskPlans.length * WEIGHTS.length);
+        const steps = sweepPlans(task, taskPlans, WEIGHTS, starts, out, 0, taskPlans.length, kind);
+        return { out: Array.from(out), steps };
+      });
+      expect(results[1]).toEqual(results[0]);
+      expect(results[2]).toEqual(results[0]);
+      // Episodes of different lengths were mixed (some lanes retired early, some ran to the limit).
+      expect(results[0].steps).toBeLessThan(taskPlans.length * WEIGHTS.length * 3 * task.maxSteps);
+      expect(results[0].steps).toBeGreaterThan(taskPlans.length * WEIGHTS.length * 3);
+    }
   });
 });

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Genome, NodeGene } from '../src/neat/genome.js';
 import { cloneGenome } from '../src/neat/genome.js';
 import { mutate } from '../src/neat/mutate.js';
-import { FORWARD_KINDS, interpreted, networkFn, specialized, specializedSource } from '../src/neat/network.js';
+import { NETWORK_KINDS, interpreted, networkFn, specialized, specializedSource } from '../src/neat/network.js';
 import { compile, forward, type Plan } from '../src/neat/plan.js';
 import { streamFor } from '../src/rng.js';
 import { golden, goldenGenome } from './helpers/golden.js';
@@ -63,7 +63,7 @@ function agreeWithInterpreter(plan: Plan, inputs: number, trials: number, seed: 
   const values = new Float64Array(plan.nNodes);
   const rng = streamFor(seed);
   let checked = 0;
-  for (const kind of FORWARD_KINDS) {
+  for (const kind of NETWORK_KINDS) {
     const net = networkFn(plan, kind);
     const out = new Float64Array(plan.nOutput);
     for (let t = 0; t < trials; t++) {

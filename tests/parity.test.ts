@@ -48,7 +48,8 @@ describe('swing.out forward pass', () => {
 
 describe('CartPoleSwingUp physics', () => {
   it('follows the golden 30-step trace under the golden actions (1e-9)', () => {
-    const state = Float64Array.from(golden.trace.initialState);
+    const state = new Float64Array(swingup.stateSize);
+    swingup.reset(state, golden.trace.initialState);
     const obs = new Float64Array(5);
     let sum = 0;
     for (const step of golden.trace.steps) {
@@ -57,14 +58,15 @@ describe('CartPoleSwingUp physics', () => {
       const reward = swingup.step(state, [step.action]);
       sum += reward;
       expect(Math.abs(reward - step.reward)).toBeLessThanOrEqual(1e-9);
-      state.forEach((s, k) => expect(Math.abs(s - step.stateAfter[k])).toBeLessThanOrEqual(1e-9));
+      step.stateAfter.forEach((want, k) => expect(Math.abs(state[k] - want)).toBeLessThanOrEqual(1e-9));
     }
     expect(Math.abs(sum - golden.trace.sumReward30)).toBeLessThanOrEqual(1e-9);
   });
 
   it('closes the loop: swing.out at w=-1 produces the golden trace actions (1e-9)', () => {
     const plan = compile(goldenGenome());
-    const state = Float64Array.from(golden.trace.initialState);
+    const state = new Float64Array(swingup.stateSize);
+    swingup.reset(state, golden.trace.initialState);
     const obs = new Float64Array(5);
     const values = new Float64Array(plan.nNodes);
     for (const step of golden.trace.steps) {
@@ -77,8 +79,10 @@ describe('CartPoleSwingUp physics', () => {
 
   it('reports the golden initial observations for the golden reset states', () => {
     const obs = new Float64Array(5);
+    const state = new Float64Array(swingup.stateSize);
     for (const ep of golden.episodes) {
-      swingup.observe(Float64Array.from(ep.initialState), obs);
+      swingup.reset(state, ep.initialState);
+      swingup.observe(state, obs);
       obs.forEach((o, k) => expect(o).toBeCloseTo(ep.initialObs[k], 14));
     }
   });

@@ -4,7 +4,6 @@
  * 500 steps at most. The network's single output pushes right when positive, left otherwise.
  * State: [x, xdot, theta, thetadot], theta = 0 upright.
  */
-import type { Rng } from '../rng.js';
 import type { ControlTask } from './task.js';
 
 const GRAVITY = 9.8;
@@ -27,11 +26,12 @@ export const cartpole: ControlTask = {
   outputNames: ['push'],
   activations: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
   maxSteps: 500,
+  stateNames: ['x', 'xdot', 'theta', 'thetadot'],
   stateSize: 4,
   solvedAt: 475,
 
-  reset(state, rng: Rng) {
-    for (let i = 0; i < 4; i++) state[i] = -0.05 + 0.1 * rng();
+  reset(state, from) {
+    for (let i = 0; i < 4; i++) state[i] = typeof from === 'function' ? -0.05 + 0.1 * from() : from[i];
   },
 
   observe(state, obs) {

@@ -2,9 +2,11 @@
  * CartPoleSwingUp as in the WANN reference (WANN/domain/cartpole_swingup.py; spec §3): the pole starts
  * hanging down and must be swung up and balanced on a cart with friction. Expressions keep the reference's
  * operand order so results match it to the last bits where the dynamics allow.
- * State: [x, xdot, theta, thetadot], theta = 0 upright.
+ * State: [x, xdot, theta, thetadot, cos theta, sin theta], theta = 0 upright. The cosine and sine are cached
+ * with the angle: the next step's dynamics, the reward and the observation all need them, and computing each
+ * once halves the trigonometry per step (same values, so results are unchanged).
  */
-import { gaussian, type Rng } from '../rng.js';
+import { gaussian } from '../rng.js';
 import type { ControlTask } from './task.js';
 
 const G = 9.82;
@@ -27,22 +29,29 @@ export const swingup: ControlTask = {
   outputNames: ['force'],
   activations: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
   maxSteps: 1000,
-  stateSize: 4,
+  stateNames: ['x', 'xdot', 'theta', 'thetadot'],
+  stateSize: 6,
   solvedAt: null,
 
-  reset(state, rng: Rng) {
-    // Normal(loc = (0, 0, pi, 0), sigma = 0.2), drawn in the order x, xdot, theta, thetadot.
-    state[0] = 0.2 * gaussian(rng);
-    state[1] = 0.2 * gaussian(rng);
-    state[2] = Math.PI + 0.2 * gaussian(rng);
-    state[3] = 0.2 * gaussian(rng);
+  reset(state, from) {
+    if (typeof from === 'function') {
+      // Normal(loc = (0, 0, pi, 0), sigma = 0.2), drawn in the order x, xdot, theta, thetadot.
+      state[0] = 0.2 * gaussian(from);
+      state[1] = 0.2 * gaussian(from);
+      state[2] = Math.PI + 0.2 * gaussian(from);
+      state[3] = 0.2 * gaussian(from);
+    } else {
+      for (let k = 0; k < 4; k++) state[k] = from[k];
+    }
+    state[4] = Math.cos(state[2]);
+    state[5] = Math.sin(state[2]);
   },
 
   observe(state, obs) {
     obs[0] = state[0];
     obs[1] = state[1];
-    obs[2] = Math.cos(state[2]);
-    obs[3] = Math.sin(state[2]);
+    obs[2] = state[4];
+    obs[3] = state[5];
     obs[4] = state[3];
   },
 
@@ -54,8 +63,8 @@ export const swingup: ControlTask = {
     const xDot = state[1];
     const theta = state[2];
     const thetaDot = state[3];
-    const s = Math.sin(theta);
-    const c = Math.cos(theta);
+    const c = state[4];
+    const s = state[5];
     const xAcc = (-2 * M_P_L * (thetaDot * thetaDot) * s + 3 * M_POLE * G * s * c + 4 * a - 4 * FRICTION * xDot)
       / (4 * TOTAL_M - 3 * M_POLE * (c * c));
     const thetaAcc = (-3 * M_P_L * (thetaDot * thetaDot) * s * c + 6 * TOTAL_M * G * s + 6 * (a - FRICTION * xDot) * c)
@@ -67,7 +76,10 @@ export const swingup: ControlTask = {
     state[1] = xDot + xAcc * DT;
     state[2] = nTheta;
     state[3] = thetaDot + thetaAcc * DT;
-    const rewardTheta = (Math.cos(nTheta) + 1.0) / 2.0;
+    const nCos = Math.cos(nTheta);
+    state[4] = nCos;
+    state[5] = Math.sin(nTheta);
+    const rewardTheta = (nCos + 1.0) / 2.0;
     const rewardX = Math.cos((nx / X_THRESHOLD) * (Math.PI / 2.0));
     return rewardTheta * rewardX;
   },

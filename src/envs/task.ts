@@ -15,12 +15,17 @@ export interface ControlTask {
   readonly activations: readonly number[];
   /** An episode ends after this many steps at the latest. */
   readonly maxSteps: number;
-  /** Length of the physical state vector. */
+  /** Names of the physical state variables: an explicit initial state lists them in this order. */
+  readonly stateNames: readonly string[];
+  /** Length of the state array: the physical state, then any values the task derives from it and caches. */
   readonly stateSize: number;
   /** Mean return over the weight sweep at which the task counts as solved (null: no such threshold). */
   readonly solvedAt: number | null;
-  /** Draws an initial state into `state` from the task's reset distribution. */
-  reset(state: Float64Array, rng: Rng): void;
+  /**
+   * Starts an episode in `state` (length stateSize): drawn from the task's reset distribution when `from` is
+   * a stream, or copied from `from` (the physical state, as stateNames lists it) for an explicit start.
+   */
+  reset(state: Float64Array, from: Rng | ArrayLike<number>): void;
   /** Writes the network's input for `state` into `obs` (length nInput). */
   observe(state: Float64Array, obs: Float64Array): void;
   /**

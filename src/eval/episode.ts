@@ -29,7 +29,7 @@ export interface EpisodeResult {
 
 /**
  * Runs one episode of a network (a plan, or a function derived from one) at shared weight `w`, starting
- * from a state drawn from `start` (a stream) or copied from it (an explicit initial state).
+ * from a state drawn from `start` (a stream) or from an explicit initial state (see ControlTask.reset).
  */
 export function runEpisode(
   task: ControlTask,
@@ -40,8 +40,7 @@ export function runEpisode(
 ): EpisodeResult {
   const net = typeof network === 'function' ? network : networkFn(network);
   const { state, obs, action } = scratch;
-  if (typeof start === 'function') task.reset(state, start);
-  else state.set(start);
+  task.reset(state, start);
   task.observe(state, obs);
   let totalReward = 0;
   let steps = 0;

@@ -8,7 +8,7 @@ export class InlineEvaluator implements Evaluator {
   readonly name = 'inline';
 
   /** `forward` picks the forward-pass implementation (benchmarks compare them; results are identical). */
-  constructor(private readonly forward: ForwardKind = 'specialized') {}
+  constructor(private readonly forward: ForwardKind = 'lockstep') {}
 
   async evaluate(request: SweepRequest): Promise<SweepResult> {
     const returns = new Float64Array(request.plans.length * request.weights.length);

@@ -6,6 +6,7 @@
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
 import { packPlans, transferList } from '../neat/plan-pack.js';
+import type { ForwardKind } from '../neat/network.js';
 import type { Evaluator, SweepRequest, SweepResult } from './evaluator.js';
 import type { ChunkResult, ChunkTask } from './worker.js';
 
@@ -23,14 +24,15 @@ const CHUNKS_PER_WORKER = 4;
 
 export class PoolEvaluator implements Evaluator {
   readonly name: string;
-  private constructor(private readonly pool: Piscina, readonly workers: number) {
+  private constructor(private readonly pool: Piscina, readonly workers: number, private readonly forward: ForwardKind) {
     this.name = `pool (${workers} worker${workers === 1 ? '' : 's'})`;
   }
 
-  static async start(workers = availableParallelism()): Promise<PoolEvaluator> {
+  /** `forward` picks the forward-pass implementation (benchmarks compare them; results are identical). */
+  static async start(workers = availableParallelism(), forward: ForwardKind = 'lockstep'): Promise<PoolEvaluator> {
     // minThreads = maxThreads: a pool that tears threads down between generations runs several times slower.
     const pool = new Piscina({ filename: workerUrl(), minThreads: workers, maxThreads: workers, idleTimeout: Infinity });
-    return new PoolEvaluator(pool, workers);
+    return new PoolEvaluator(pool, workers, forward);
   }
 
   async evaluate(request: SweepRequest): Promise<SweepResult> {
@@ -40,7 +42,7 @@ export class PoolEvaluator implements Evaluator {
     const jobs: Promise<number>[] = [];
     for (let first = 0; first < plans.length; first += size) {
       const packed = packPlans(plans.slice(first, first + size));
-      const job: ChunkTask = { task: request.task, weights: [...weights], starts: request.starts, packed, first };
+      const job: ChunkTask = { task: request.task, weights: [...weights], starts: request.starts, packed, first, forward: this.forward };
       jobs.push(this.pool.run(job, { transferList: transferList(packed) }).then((r: ChunkResult) => {
         returns.set(r.returns, first * weights.length);
         return r.steps;

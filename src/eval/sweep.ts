@@ -8,6 +8,10 @@ import type { Plan } from '../neat/plan.js';
 import type { Fitness } from '../neat/search.js';
 import { streamFor } from '../rng.js';
 import { makeScratch, runEpisode, type EpisodeScratch } from './episode.js';
+import { lockstepEpisodes, LockstepScratch } from './lockstep.js';
+
+/** Lockstep buffers, one set per thread (each worker has its own module instance). */
+const lockstepScratch = new LockstepScratch();
 
 /** Sweeps plans[from..to) and writes their per-weight means into `out` at the same individual positions. */
 export function sweepPlans(
@@ -18,10 +22,22 @@ export function sweepPlans(
   out: Float64Array,
   from = 0,
   to = plans.length,
-  forwardKind: ForwardKind = 'specialized',
+  forwardKind: ForwardKind = 'lockstep',
   scratch: EpisodeScratch = makeScratch(task),
 ): number {
   let steps = 0;
+  if (forwardKind === 'lockstep') {
+    const lanes = new Float64Array(weights.length * starts.length);
+    for (let i = from; i < to; i++) {
+      steps += lockstepEpisodes(task, plans[i], weights, starts, lanes, lockstepScratch);
+      for (let k = 0; k < weights.length; k++) {
+        let sum = 0;
+        for (let r = 0; r < starts.length; r++) sum += lanes[k * starts.length + r];
+        out[i * weights.length + k] = sum / starts.length;
+      }
+    }
+    return steps;
+  }
   for (let i = from; i < to; i++) {
     const net = networkFn(plans[i], forwardKind);
     for (let k = 0; k < weights.length; k++) {

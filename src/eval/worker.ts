@@ -3,6 +3,7 @@
  * which worker runs which chunk can never change a result.
  */
 import { getTask } from '../envs/registry.js';
+import type { ForwardKind } from '../neat/network.js';
 import { unpackPlans, type PackedPlans } from '../neat/plan-pack.js';
 import { makeScratch } from './episode.js';
 import { sweepPlans } from './sweep.js';
@@ -14,6 +15,7 @@ export interface ChunkTask {
   packed: PackedPlans;
   /** Index of the chunk's first individual in the generation, for error messages. */
   first: number;
+  forward: ForwardKind;
 }
 
 export interface ChunkResult {
@@ -29,7 +31,7 @@ export default function sweepChunk(job: ChunkTask): ChunkResult {
   let steps = 0;
   for (let i = 0; i < plans.length; i++) {
     try {
-      steps += sweepPlans(task, plans, job.weights, job.starts, returns, i, i + 1, 'specialized', scratch);
+      steps += sweepPlans(task, plans, job.weights, job.starts, returns, i, i + 1, job.forward, scratch);
     } catch (e) {
       throw new Error(`evaluating individual ${job.first + i} on task ${job.task} failed: ${(e as Error).message}`);
     }

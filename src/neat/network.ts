@@ -12,8 +12,11 @@ import { forward, type Plan } from './plan.js';
 
 export type NetworkFn = (input: ArrayLike<number>, w: number, output: Float64Array) => void;
 
-export type ForwardKind = 'interpreted' | 'specialized';
-export const FORWARD_KINDS: readonly ForwardKind[] = ['interpreted', 'specialized'];
+/** Per-network forward passes; `lockstep` (eval/lockstep.ts) interprets all of a network's episodes at once. */
+export type NetworkKind = 'interpreted' | 'specialized';
+export const NETWORK_KINDS: readonly NetworkKind[] = ['interpreted', 'specialized'];
+export type ForwardKind = NetworkKind | 'lockstep';
+export const FORWARD_KINDS: readonly ForwardKind[] = ['interpreted', 'specialized', 'lockstep'];
 
 export function interpreted(plan: Plan): NetworkFn {
   const values = new Float64Array(plan.nNodes);
@@ -79,6 +82,6 @@ export function specialized(plan: Plan): NetworkFn {
   return fn;
 }
 
-export function networkFn(plan: Plan, kind: ForwardKind = 'specialized'): NetworkFn {
+export function networkFn(plan: Plan, kind: NetworkKind = 'specialized'): NetworkFn {
   return kind === 'specialized' ? specialized(plan) : interpreted(plan);
 }

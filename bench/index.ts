@@ -1,0 +1,141 @@
+/**
+ * `npm run bench`: evaluation speed. Prints one JSON object and writes it to bench/results/latest.json.
+ *
+ *   1. closed-loop swing-up steps/s of the reference champion swing.out on one thread, per forward pass;
+ *   2. one swing-up generation of 192 fresh champion-sized networks: inline vs pool with 1 and 2 workers;
+ *   3. seconds per generation for the first 20 generations of configs/swingup.json.
+ *
+ * The reference figure (12,041 closed-loop steps/s, Python + NumPy on one core of a 2-core machine like
+ * ours) is from shared/reference/wann-spec.md §8; ratios are against it. Timings move with machine load:
+ * each figure is the median of several runs.
+ */
+import { readFileSync, writeFileSync, mkdirSync, renameSync } from 'node:fs';
+import { availableParallelism, cpus } from 'node:os';
+import { loadConfig } from '../src/config/load.js';
+import { swingup } from '../src/envs/swingup.js';
+import { makeScratch, runEpisode } from '../src/eval/episode.js';
+import { InlineEvaluator } from '../src/eval/inline.js';
+import { PoolEvaluator } from '../src/eval/pool.js';
+import { generationStarts } from '../src/eval/sweep.js';
+import type { Evaluator } from '../src/eval/evaluator.js';
+import { parseReferenceOut } from '../src/io/reference-out.js';
+import { cloneGenome, type Genome } from '../src/neat/genome.js';
+import { mutate } from '../src/neat/mutate.js';
+import { FORWARD_KINDS, networkFn } from '../src/neat/network.js';
+import { sweepPlans } from '../src/eval/sweep.js';
+import { compile, type Plan } from '../src/neat/plan.js';
+import { evolve } from '../src/run/loop.js';
+import { streamFor } from '../src/rng.js';
+
+const REFERENCE_STEPS_PER_S = 12_041;
+const WEIGHTS = [-2, -1, -0.5, 0.5, 1, 2];
+const root = new URL('../../', import.meta.url);
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+const round = (x: number, digits = 0) => Number(x.toFixed(digits));
+const swingOut = (): Genome =>
+  parseReferenceOut(readFileSync(new URL('tests/fixtures/swing.out', root), 'utf8'), swingup.nInput, swingup.nOutput);
+
+function closedLoop() {
+  const plan = compile(swingOut());
+  const starts = generationStarts(swingup, 0, 0, 8);
+  const scratch = makeScratch(swingup);
+  const result: Record<string, unknown> = {};
+  const out = new Float64Array(WEIGHTS.length);
+  for (const kind of FORWARD_KINDS) {
+    const run = () => {
+      let steps = 0;
+      const t0 = performance.now();
+      if (kind === 'lockstep') {
+        steps = sweepPlans(swingup, [plan], WEIGHTS, starts, out, 0, 1, 'lockstep');
+      } else {
+        const net = networkFn(plan, kind);
+        for (const start of starts) for (const w of WEIGHTS) steps += runEpisode(swingup, net, w, start, scratch).steps;
+      }
+      return steps / ((performance.now() - t0) / 1000);
+    };
+    for (let i = 0; i < 3; i++) run(); // warm up: let V8 optimise the loop
+    const rate = median(Array.from({ length: 7 }, run));
+    result[kind] = { stepsPerSecond: round(rate), vsReference: round(rate / REFERENCE_STEPS_PER_S, 1) };
+  }
+  return { champion: 'swing.out (29 nodes, 52 enabled connections)', episodesPerRun: 48, ...result };
+}
+
+/** 192 networks derived from swing.out by a few random mutations each: champion-sized and all different. */
+function freshGeneration(round: number): Plan[] {
+  const base = swingOut();
+  const odds = { addConnection: 0.2, addNode: 0.25, enable: 0.05, changeActivation: 0.5 };
+  const innov = { nextInnovation: 1000, nextNodeId: 1000 };
+  return Array.from({ length: 192 }, (_, i) => {
+    const g = cloneGenome(base);
+    for (let m = 0; m < 3; m++) mutate(g, streamFor('bench', round, i, m), odds, swingup.activations, innov);
+    return compile(g);
+  });
+}
+
+async function generation() {
+  const starts = generationStarts(swingup, 0, 0, 3);
+  const backends: Array<[string, () => Promise<Evaluator>]> = [
+    ['inline', async () => new InlineEvaluator()],
+    ['pool --workers 1', () => PoolEvaluator.start(1)],
+    ['pool --workers 2', () => PoolEvaluator.start(2)],
+  ];
+  const out: Record<string, { seconds: number; stepsPerSecond: number; stepsPerSecondPerThread: number }> = {};
+  for (const [name, start] of backends) {
+    const evaluator = await start();
+    const times: number[] = [];
+    let steps = 0;
+    for (let r = 0; r < 4; r++) {
+      const plans = freshGeneration(r); // fresh networks every round: compilation is part of the cost
+      const t0 = performance.now();
+      steps = (await evaluator.evaluate({ task: 'swingup', plans, weights: WEIGHTS, starts })).steps;
+      if (r > 0) times.push((performance.now() - t0) / 1000); // round 0 warms the threads up
+    }
+    await evaluator.close();
+    const seconds = median(times);
+    const threads = name === 'pool --workers 2' ? 2 : 1;
+    out[name] = { seconds: round(seconds, 3), stepsPerSecond: round(steps / seconds), stepsPerSecondPerThread: round(steps / seconds / threads) };
+  }
+  return {
+    population: 192,
+    episodesPerGeneration: 192 * 6 * 3,
+    ...out,
+    speedupPool2OverInline: round(out.inline.seconds / out['pool --workers 2'].seconds, 2),
+    speedupPool1OverInline: round(out.inline.seconds / out['pool --workers 1'].seconds, 2),
+  };
+}
+
+async function first20Generations() {
+  const result: Record<string, unknown> = {};
+  for (const backend of ['inline', 'pool'] as const) {
+    const config = loadConfig(new URL('configs/swingup.json', root).pathname, { generations: 20, eval: { backend } });
+    const evaluator = backend === 'pool' ? await PoolEvaluator.start(config.eval.workers ?? undefined) : new InlineEvaluator();
+    const seconds: number[] = [];
+    const steps: number[] = [];
+    await evolve(config, evaluator, [{ generation: (_s, t) => { seconds.push(round(t.seconds, 3)); steps.push(t.steps); } }]);
+    await evaluator.close();
+    const total = seconds.reduce((a, b) => a + b, 0);
+    result[backend] = { secondsPerGeneration: seconds, totalSeconds: round(total, 2), stepsPerSecond: round(steps.reduce((a, b) => a + b, 0) / total) };
+  }
+  return result;
+}
+
+const which = new Set(process.argv.slice(2));
+const want = (name: string) => which.size === 0 || which.has(name);
+const report: Record<string, unknown> = {
+  date: new Date().toISOString(),
+  node: process.version,
+  cores: availableParallelism(),
+  cpu: cpus()[0]?.model ?? 'unknown',
+  referenceStepsPerSecond: REFERENCE_STEPS_PER_S,
+};
+if (want('closed-loop')) report.closedLoop = closedLoop();
+if (want('generation')) report.generation = await generation();
+if (want('first-20')) report.first20Generations = await first20Generations();
+
+const json = JSON.stringify(report, null, 2) + '\n';
+process.stdout.write(json);
+const dir = new URL('bench/results/', root);
+mkdirSync(dir, { recursive: true });
+writeFileSync(new URL('latest.json.tmp', dir), json);
+renameSync(new URL('latest.json.tmp', dir), new URL('latest.json', dir));
