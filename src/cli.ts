@@ -11,6 +11,7 @@ import { getTask, TASK_NAMES } from './envs/registry.js';
 import { createEvaluator } from './eval/create.js';
 import { writeFileAtomicSync } from './io/atomic.js';
 import { ChampionError, loadChampion, makeChampion, serializeChampion } from './io/champion.js';
+import { readPackageJson } from './io/package-files.js';
 import { parseReferenceOut, ReferenceOutError } from './io/reference-out.js';
 import { RunFilesError, runFilesReporter } from './run/files.js';
 import { evolve } from './run/loop.js';
@@ -46,7 +47,7 @@ function timestamp(): string {
 
 const program = new Command('wann')
   .description('Weight Agnostic Neural Networks: evolve network topologies that work with one shared weight')
-  .version(JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version)
+  .version(readPackageJson<{ version: string }>('package.json').version)
   // Commander's messages can span lines (a suggestion, a usage hint): keep every error on one line.
   .configureOutput({ writeErr: (text) => process.stderr.write(`wann: ${text.trim().replace(/\s*\n\s*/g, ' ')}\n`) })
   .exitOverride();

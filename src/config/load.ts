@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { DEFAULT_CONFIG } from './defaults.js';
+import { readPackageJson } from '../io/package-files.js';
 import type { WannConfig } from './types.js';
 
 /** A bad config: `message` is a single line such as `config.population.size: expected ..., got 1.5`. */
@@ -22,14 +23,12 @@ type DeepPartial<T> = {
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type SchemaNode = Record<string, unknown>;
 
-// Relative to this module, so it resolves from src/config (vitest) and dist/config (built) alike.
-const SCHEMA_URL = new URL('../../configs/schema.json', import.meta.url);
 let schema: SchemaNode | undefined;
 let validator: ValidateFunction | undefined;
 
 /** The config file schema (configs/schema.json), parsed once. */
 export function configSchema(): SchemaNode {
-  schema ??= JSON.parse(readFileSync(SCHEMA_URL, 'utf8')) as SchemaNode;
+  schema ??= readPackageJson<SchemaNode>('configs/schema.json');
   return schema;
 }
 

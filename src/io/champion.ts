@@ -7,10 +7,10 @@
  *   champion.nodes[3].activation: expected an activation id 1..10, got 12
  * so a CLI can print it as is.
  */
-import * as fs from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { readPackageJson } from './package-files.js';
 import type { Genome, NodeKind } from '../neat/genome.js';
 import { compile, PlanError } from '../neat/plan.js';
 import { ensureDir, writeFileAtomic } from './atomic.js';
@@ -239,10 +239,10 @@ function prefix(source: string): string {
 
 let compiled: ValidateFunction | undefined;
 
-/** The schema is read once, lazily; the path resolves from both src/io (tests) and dist/io (build). */
+/** The schema is read once, lazily. */
 function validator(): ValidateFunction {
   if (!compiled) {
-    const schema = JSON.parse(fs.readFileSync(new URL('../../schemas/champion.schema.json', import.meta.url), 'utf8'));
+    const schema = readPackageJson<Record<string, unknown>>('schemas/champion.schema.json');
     compiled = new Ajv({ allowUnionTypes: true, verbose: true }).compile(schema);
   }
   return compiled;
