@@ -16,10 +16,14 @@ import { parseReferenceOut, ReferenceOutError } from './io/reference-out.js';
 import { RunFilesError, runFilesReporter } from './run/files.js';
 import { evolve } from './run/loop.js';
 import { progressReporter } from './run/progress.js';
+import type { Reporter } from './run/reporter.js';
 import { replayChampion } from './run/replay.js';
+import { LiveHub } from './serve/hub.js';
+import { openSource } from './serve/run-source.js';
+import { ServeError, startServer } from './serve/server.js';
 
 /** Errors that are the user's input, not our bug: printed as they are, exit code 2. */
-const INPUT_ERRORS = [ConfigError, ChampionError, ReferenceOutError, RunFilesError, InvalidArgumentError];
+const INPUT_ERRORS = [ConfigError, ChampionError, ReferenceOutError, RunFilesError, ServeError, InvalidArgumentError];
 
 function integer(name: string, min: number, max = Number.MAX_SAFE_INTEGER) {
   return (value: string): number => {
@@ -39,6 +43,15 @@ function finiteNumber(name: string) {
     }
     return n;
   };
+}
+
+/** Resolves on the first SIGINT or SIGTERM. */
+function untilInterrupted(): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => { process.off('SIGINT', done); process.off('SIGTERM', done); resolve(); };
+    process.on('SIGINT', done);
+    process.on('SIGTERM', done);
+  });
 }
 
 function timestamp(): string {
@@ -61,6 +74,9 @@ program.command('evolve')
   .addOption(new Option('--backend <name>', 'evaluation backend (overrides the config)').choices(['inline', 'pool']))
   .option('--workers <n>', 'worker threads for the pool backend', integer('--workers', 1, 256))
   .option('--quiet', 'print only the final line')
+  .option('--serve', 'serve the live viewer while evolving (and after, until Ctrl-C)')
+  .option('--port <n>', 'viewer port with --serve (default: a free one)', integer('--port', 0, 65535))
+  .option('--host <address>', 'viewer address with --serve', '127.0.0.1')
   .action(async (configPath: string, opts) => {
     const overrides: ConfigOverrides = {
       seed: opts.seed,
@@ -77,16 +93,43 @@ program.command('evolve')
       process.stderr.write('\nwann: stopping after this generation (Ctrl-C again to quit at once)\n');
     };
     process.on('SIGINT', onSigint);
+    const print = (line: string) => process.stdout.write(line + '\n');
+    const hub = new LiveHub();
+    const server = opts.serve ? await startServer(hub, { host: opts.host, port: opts.port }) : null;
     try {
-      const print = (line: string) => process.stdout.write(line + '\n');
-      const reporters = [runFilesReporter(out)];
+      const reporters: Reporter[] = [runFilesReporter(out)];
       if (!opts.quiet) reporters.push(progressReporter(print, Boolean(process.stdout.isTTY)));
+      if (server) {
+        reporters.push(hub);
+        print(`viewer: ${server.url}`);
+      }
       const summary = await evolve(config, evaluator, reporters, { shouldStop: () => interrupted > 0 });
       print(`champion: ${join(out, 'champion.json')} (mean ${summary.champion.mean.toFixed(2)} over the sweep); history: ${join(out, 'history.jsonl')}`);
     } finally {
       process.off('SIGINT', onSigint);
       await evaluator.close();
     }
+    if (server) {
+      print(`run finished; the viewer stays up at ${server.url} (Ctrl-C to quit)`);
+      await untilInterrupted();
+      hub.closeAll();
+      await server.app.close();
+    }
+  });
+
+program.command('serve')
+  .description('serve the viewer for a run directory (finished, or still running in another process) or one champion file')
+  .argument('<path>', 'run directory (as written by wann evolve) or champion JSON file')
+  .option('--port <n>', 'port (default: a free one)', integer('--port', 0, 65535))
+  .option('--host <address>', 'address to bind', '127.0.0.1')
+  .action(async (path: string, opts) => {
+    const source = await openSource(path);
+    const server = await startServer(source.hub, { host: opts.host, port: opts.port });
+    process.stdout.write(`viewer: ${server.url} (Ctrl-C to quit)\n`);
+    await untilInterrupted();
+    source.stop();
+    source.hub.closeAll();
+    await server.app.close();
   });
 
 program.command('run')

@@ -6,7 +6,7 @@
  * with the angle: the next step's dynamics, the reward and the observation all need them, and computing each
  * once halves the trigonometry per step (same values, so results are unchanged).
  */
-import { gaussian } from '../rng.js';
+import { gaussian } from '../random.js';
 import type { ControlTask } from './task.js';
 
 const G = 9.82;

@@ -2,7 +2,7 @@
  * A control task is data (sizes, names, activation pool, episode length) plus the physics, written once as
  * functions over a flat state array so that every evaluator (inline, worker, GPU packer, viewer) shares it.
  */
-import type { Rng } from '../rng.js';
+import type { Rng } from '../random.js';
 
 export interface ControlTask {
   readonly name: string;

@@ -5,7 +5,7 @@
 import type { ControlTask } from '../envs/task.js';
 import { networkFn, type NetworkFn } from '../neat/network.js';
 import type { Plan } from '../neat/plan.js';
-import type { Rng } from '../rng.js';
+import type { Rng } from '../random.js';
 
 /** Scratch arrays for one task, allocated once and reused across episodes. */
 export interface EpisodeScratch {
@@ -37,6 +37,8 @@ export function runEpisode(
   w: number,
   start: Rng | ArrayLike<number>,
   scratch: EpisodeScratch = makeScratch(task),
+  /** Called after every step with the new state and the step's reward (the viewer records trajectories). */
+  onStep?: (state: Float64Array, reward: number) => void,
 ): EpisodeResult {
   const net = typeof network === 'function' ? network : networkFn(network);
   const { state, obs, action } = scratch;
@@ -46,8 +48,10 @@ export function runEpisode(
   let steps = 0;
   while (steps < task.maxSteps) {
     net(obs, w, action);
-    totalReward += task.step(state, action);
+    const reward = task.step(state, action);
+    totalReward += reward;
     steps++;
+    if (onStep) onStep(state, reward);
     if (task.failed(state)) break;
     task.observe(state, obs);
   }

@@ -1,6 +1,7 @@
 /**
  * The run directory reporter: resolved config at the start, one history line per generation, and the
- * champion rewritten atomically whenever it improves, so a crash never loses or corrupts what was written.
+ * champion rewritten atomically whenever it improves (and appended to champions.jsonl), so a crash never
+ * loses or corrupts what was written.
  * Nothing here holds wall-clock figures: the same seed gives byte-identical files.
  */
 import { appendFileSync, existsSync, readdirSync } from 'node:fs';
@@ -21,13 +22,18 @@ export function runFilesReporter(dir: string): Reporter {
       ensureDirSync(dir);
       writeFileAtomicSync(join(dir, 'config.json'), JSON.stringify(info.config, null, 2) + '\n');
       writeFileAtomicSync(join(dir, 'history.jsonl'), '');
+      writeFileAtomicSync(join(dir, 'champions.jsonl'), '');
     },
     generation(stats: GenerationStats) {
       // One write per line: a line is either all there or not at all.
       appendFileSync(join(dir, 'history.jsonl'), JSON.stringify(stats) + '\n');
     },
     newChampion(champion: ChampionRecord, info: RunInfo) {
-      writeFileAtomicSync(join(dir, 'champion.json'), serializeChampion(championFile(champion, info)));
+      const file = championFile(champion, info);
+      writeFileAtomicSync(join(dir, 'champion.json'), serializeChampion(file));
+      // Every champion of the run, one line each, for the viewer's scrubber (`wann serve <run-dir>`).
+      const entry = { generation: champion.generation, mean: champion.mean, max: champion.max, champion: file };
+      appendFileSync(join(dir, 'champions.jsonl'), JSON.stringify(entry) + '\n');
     },
   };
 }
