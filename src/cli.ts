@@ -110,8 +110,11 @@ program.command('evolve')
       await evaluator.close();
     }
     if (server) {
-      print(`run finished; the viewer stays up at ${server.url} (Ctrl-C to quit)`);
-      await untilInterrupted();
+      // A finished run stays on view until Ctrl-C; an interrupted one closes at once.
+      if (!interrupted) {
+        print(`run finished; the viewer stays up at ${server.url} (Ctrl-C to quit)`);
+        await untilInterrupted();
+      }
       hub.closeAll();
       await server.app.close();
     }

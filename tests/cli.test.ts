@@ -126,6 +126,10 @@ describe('bad input: one line, exit code 2, nothing written', () => {
     ['import without --task', ['import', join(FIXTURES, 'swing.out')], /--task/],
     ['import of a broken .out', ['import', badConfig('f.out', '1,2\n3'), '--task', 'swingup'], /reference \.out|line/],
     ['unknown command', ['evolvee'], /unknown command/],
+    ['serve of a missing path', ['serve', join(dir, 'nothing-here')], /cannot read .*nothing-here/],
+    ['serve of a directory that is no run', ['serve', dir], /not a run directory/],
+    ['serve of a broken champion', ['serve', badConfig('g.json', '{"format":"wann-champion","version":1}')], /champion\./],
+    ['bad --port', ['evolve', 'configs/cartpole.json', '--serve', '--port', '70000'], /--port/],
   ];
   for (const [name, args, message] of cases) {
     it(name, async () => {

@@ -97,6 +97,8 @@ export async function evolve(
     const timing = { seconds: (performance.now() - t0) / 1000, steps, episodes: generationEpisodes };
     for (const r of reporters) await r.generation?.(stats, timing);
 
+    // Let timers, signals and servers run between generations, even when evaluation never awaited anything.
+    await new Promise((resolve) => setImmediate(resolve));
     if (config.stopAtFitness !== null && champion.mean >= config.stopAtFitness) { reason = 'fitness'; break; }
     if (options.shouldStop?.()) { reason = 'interrupted'; break; }
   }
