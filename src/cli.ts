@@ -4,21 +4,17 @@
  * was wrong and a non-zero exit (2 for bad input), never a stack trace (set WANN_DEBUG=1 to see one).
  */
 import { readFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { ConfigError, loadConfig, type ConfigOverrides } from './config/load.js';
+import { ConfigError } from './config/load.js';
+import { RunFilesError } from './run/files.js';
 import { getTask, TASK_NAMES } from './envs/registry.js';
-import { createEvaluator } from './eval/create.js';
+import { evolveCommand, untilSignal } from './commands/evolve.js';
 import { writeFileAtomicSync } from './io/atomic.js';
 import { ChampionError, loadChampion, makeChampion, serializeChampion } from './io/champion.js';
 import { readPackageJson } from './io/package-files.js';
 import { parseReferenceOut, ReferenceOutError } from './io/reference-out.js';
-import { RunFilesError, runFilesReporter } from './run/files.js';
-import { evolve } from './run/loop.js';
-import { progressReporter } from './run/progress.js';
-import type { Reporter } from './run/reporter.js';
 import { replayChampion } from './run/replay.js';
-import { LiveHub } from './serve/hub.js';
 import { openSource } from './serve/run-source.js';
 import { ServeError, startServer } from './serve/server.js';
 
@@ -45,19 +41,6 @@ function finiteNumber(name: string) {
   };
 }
 
-/** Resolves on the first SIGINT or SIGTERM. */
-function untilInterrupted(): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => { process.off('SIGINT', done); process.off('SIGTERM', done); resolve(); };
-    process.on('SIGINT', done);
-    process.on('SIGTERM', done);
-  });
-}
-
-function timestamp(): string {
-  return new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '').replace('T', '-');
-}
-
 const program = new Command('wann')
   .description('Weight Agnostic Neural Networks: evolve network topologies that work with one shared weight')
   .version(readPackageJson<{ version: string }>('package.json').version)
@@ -66,59 +49,22 @@ const program = new Command('wann')
   .exitOverride();
 
 program.command('evolve')
-  .description('evolve a weight-agnostic network for the task a config names, writing champion.json, history.jsonl and config.json')
-  .argument('<config>', 'config file (see configs/*.json and configs/schema.json)')
+  .description('evolve a weight-agnostic network for the task a config names, writing champion.json, history.jsonl, config.json and checkpoints')
+  .argument('[config]', 'config file (see configs/*.json and configs/schema.json); optional with --resume')
   .option('--seed <n>', 'run seed (overrides the config)', integer('--seed', 0, 2 ** 32 - 1))
   .option('--generations <n>', 'generations to run (overrides the config)', integer('--generations', 1))
   .option('--out <dir>', 'output directory (default: runs/<task>-<timestamp>)')
   .addOption(new Option('--backend <name>', 'evaluation backend (overrides the config)').choices(['inline', 'pool']))
   .option('--workers <n>', 'worker threads for the pool backend', integer('--workers', 1, 256))
+  .option('--resume <run-dir>', 'continue a stopped or crashed run from its newest good checkpoint')
+  .option('--force', 'with --resume: continue even though the config differs from the run\'s')
+  .option('--checkpoint-every <n>', 'write a checkpoint every n generations', integer('--checkpoint-every', 1), 1)
+  .option('--keep-checkpoints <k>', 'keep the k newest checkpoints', integer('--keep-checkpoints', 1, 1000), 3)
   .option('--quiet', 'print only the final line')
   .option('--serve', 'serve the live viewer while evolving (and after, until Ctrl-C)')
   .option('--port <n>', 'viewer port with --serve (default: a free one)', integer('--port', 0, 65535))
   .option('--host <address>', 'viewer address with --serve', '127.0.0.1')
-  .action(async (configPath: string, opts) => {
-    const overrides: ConfigOverrides = {
-      seed: opts.seed,
-      generations: opts.generations,
-      eval: { backend: opts.backend, workers: opts.workers },
-    };
-    const config = loadConfig(configPath, overrides);
-    const out = opts.out ?? join('runs', `${config.task}-${timestamp()}`);
-    const evaluator = await createEvaluator(config.eval);
-    let interrupted = 0;
-    const onSigint = () => {
-      interrupted++;
-      if (interrupted > 1) process.exit(130);
-      process.stderr.write('\nwann: stopping after this generation (Ctrl-C again to quit at once)\n');
-    };
-    process.on('SIGINT', onSigint);
-    const print = (line: string) => process.stdout.write(line + '\n');
-    const hub = new LiveHub();
-    const server = opts.serve ? await startServer(hub, { host: opts.host, port: opts.port }) : null;
-    try {
-      const reporters: Reporter[] = [runFilesReporter(out)];
-      if (!opts.quiet) reporters.push(progressReporter(print, Boolean(process.stdout.isTTY)));
-      if (server) {
-        reporters.push(hub);
-        print(`viewer: ${server.url}`);
-      }
-      const summary = await evolve(config, evaluator, reporters, { shouldStop: () => interrupted > 0 });
-      print(`champion: ${join(out, 'champion.json')} (mean ${summary.champion.mean.toFixed(2)} over the sweep); history: ${join(out, 'history.jsonl')}`);
-    } finally {
-      process.off('SIGINT', onSigint);
-      await evaluator.close();
-    }
-    if (server) {
-      // A finished run stays on view until Ctrl-C; an interrupted one closes at once.
-      if (!interrupted) {
-        print(`run finished; the viewer stays up at ${server.url} (Ctrl-C to quit)`);
-        await untilInterrupted();
-      }
-      hub.closeAll();
-      await server.app.close();
-    }
-  });
+  .action(evolveCommand);
 
 program.command('serve')
   .description('serve the viewer for a run directory (finished, or still running in another process) or one champion file')
@@ -129,7 +75,7 @@ program.command('serve')
     const source = await openSource(path);
     const server = await startServer(source.hub, { host: opts.host, port: opts.port });
     process.stdout.write(`viewer: ${server.url} (Ctrl-C to quit)\n`);
-    await untilInterrupted();
+    await untilSignal();
     source.stop();
     source.hub.closeAll();
     await server.app.close();

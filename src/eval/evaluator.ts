@@ -26,6 +26,7 @@ export interface SweepResult {
 
 export interface Evaluator {
   readonly name: string;
-  evaluate(request: SweepRequest): Promise<SweepResult>;
+  /** `signal` lets a caller abandon the generation; a backend that can stop early rejects when it fires. */
+  evaluate(request: SweepRequest, signal?: AbortSignal): Promise<SweepResult>;
   close(): Promise<void>;
 }

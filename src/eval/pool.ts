@@ -35,7 +35,7 @@ export class PoolEvaluator implements Evaluator {
     return new PoolEvaluator(pool, workers, forward);
   }
 
-  async evaluate(request: SweepRequest): Promise<SweepResult> {
+  async evaluate(request: SweepRequest, signal?: AbortSignal): Promise<SweepResult> {
     const { plans, weights } = request;
     const returns = new Float64Array(plans.length * weights.length);
     const size = Math.max(1, Math.ceil(plans.length / (this.workers * CHUNKS_PER_WORKER)));
@@ -43,7 +43,7 @@ export class PoolEvaluator implements Evaluator {
     for (let first = 0; first < plans.length; first += size) {
       const packed = packPlans(plans.slice(first, first + size));
       const job: ChunkTask = { task: request.task, weights: [...weights], starts: request.starts, packed, first, forward: this.forward };
-      jobs.push(this.pool.run(job, { transferList: transferList(packed) }).then((r: ChunkResult) => {
+      jobs.push(this.pool.run(job, { transferList: transferList(packed), signal }).then((r: ChunkResult) => {
         returns.set(r.returns, first * weights.length);
         return r.steps;
       }));

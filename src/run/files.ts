@@ -4,7 +4,7 @@
  * loses or corrupts what was written.
  * Nothing here holds wall-clock figures: the same seed gives byte-identical files.
  */
-import { appendFileSync, existsSync, readdirSync } from 'node:fs';
+import { appendFileSync, existsSync, readdirSync, rmSync, statSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureDirSync, writeFileAtomicSync } from '../io/atomic.js';
 import { makeChampion, serializeChampion } from '../io/champion.js';
@@ -13,11 +13,37 @@ import type { ChampionRecord, GenerationStats, Reporter, RunInfo } from './repor
 
 export class RunFilesError extends Error {}
 
-export function runFilesReporter(dir: string): Reporter {
+/** Where a resumed run picks its files up: their lengths at the checkpoint, and the champion then. */
+export interface FilesResume {
+  history: number;
+  champions: number;
+  champion: ChampionRecord | null;
+  /** Rewrite config.json (a resume with --force and a changed config). */
+  writeConfig: boolean;
+}
+
+/** Cuts an append-only file back to `length` bytes (what a checkpoint vouches for). */
+function truncateTo(file: string, length: number): void {
+  const size = existsSync(file) ? statSync(file).size : 0;
+  if (size < length) throw new RunFilesError(`${file}: shorter (${size} bytes) than its checkpoint says (${length}); the run directory is damaged`);
+  if (size === 0 && length === 0) writeFileAtomicSync(file, '');
+  else truncateSync(file, length);
+}
+
+export function runFilesReporter(dir: string, resume?: FilesResume): Reporter {
   return {
     start(info: RunInfo) {
+      if (resume) {
+        if (resume.writeConfig) writeFileAtomicSync(join(dir, 'config.json'), JSON.stringify(info.config, null, 2) + '\n');
+        truncateTo(join(dir, 'history.jsonl'), resume.history);
+        truncateTo(join(dir, 'champions.jsonl'), resume.champions);
+        const champion = join(dir, 'champion.json');
+        if (resume.champion) writeFileAtomicSync(champion, serializeChampion(championFile(resume.champion, info)));
+        else rmSync(champion, { force: true });
+        return;
+      }
       if (existsSync(dir) && readdirSync(dir).some((f) => f === 'history.jsonl' || f === 'champion.json')) {
-        throw new RunFilesError(`--out ${dir}: already holds a run (history.jsonl or champion.json); choose another directory`);
+        throw new RunFilesError(`--out ${dir}: already holds a run (history.jsonl or champion.json); choose another directory or --resume it`);
       }
       ensureDirSync(dir);
       writeFileAtomicSync(join(dir, 'config.json'), JSON.stringify(info.config, null, 2) + '\n');

@@ -1,6 +1,7 @@
 /**
  * The run loop: ask the search for genomes, compile them to plans, evaluate the sweep, tell the search,
- * and let reporters know. One generation at a time; everything random is named by the run seed.
+ * and let reporters know. One generation at a time; everything random is named by the run seed, so a run
+ * resumed from a checkpoint continues exactly as if it had never stopped.
  */
 import type { WannConfig } from '../config/types.js';
 import { getTask } from '../envs/registry.js';
@@ -8,10 +9,10 @@ import type { Evaluator } from '../eval/evaluator.js';
 import { fitnessOf, generationStarts } from '../eval/sweep.js';
 import { cloneGenome, enabledConnections } from '../neat/genome.js';
 import { compile } from '../neat/plan.js';
-import { WannSearch, type Fitness } from '../neat/search.js';
-import type { ChampionRecord, GenerationStats, Reporter, RunInfo, RunSummary } from './reporter.js';
+import { WannSearch, type Fitness, type SearchState } from '../neat/search.js';
+import type { ChampionRecord, GenerationStats, LoopState, Reporter, RunInfo, RunSummary } from './reporter.js';
 
-export function searchFor(config: WannConfig): WannSearch {
+export function searchFor(config: WannConfig, state?: SearchState): WannSearch {
   const task = getTask(config.task);
   return new WannSearch({
     seed: config.seed,
@@ -25,7 +26,7 @@ export function searchFor(config: WannConfig): WannSearch {
     eliteRatio: config.selection.eliteRatio,
     tournamentSize: config.selection.tournamentSize,
     probMoo: config.selection.probMoo,
-  });
+  }, state);
 }
 
 function median(values: number[]): number {
@@ -37,6 +38,10 @@ function median(values: number[]): number {
 export interface EvolveOptions {
   /** Checked between generations: when it returns true the loop ends cleanly. */
   shouldStop?: () => boolean;
+  /** Aborting it abandons the generation being evaluated (evaluators that can stop early do so). */
+  signal?: AbortSignal;
+  /** Continue a run from the state after its last complete generation (a checkpoint). */
+  resume?: LoopState;
 }
 
 export async function evolve(
@@ -46,20 +51,32 @@ export async function evolve(
   options: EvolveOptions = {},
 ): Promise<RunSummary> {
   const task = getTask(config.task);
-  const info: RunInfo = { config, task, evaluator: evaluator.name };
-  const search = searchFor(config);
+  const info: RunInfo = { config, task, evaluator: evaluator.name, resumedFrom: options.resume?.search.generation ?? null };
+  const resume = options.resume ? structuredClone(options.resume) : null;
+  const search = searchFor(config, resume?.search);
   const { weights, reps } = config.eval;
   for (const r of reporters) await r.start?.(info);
 
-  let champion: ChampionRecord | null = null;
-  let episodes = 0;
+  let champion: ChampionRecord | null = resume?.champion ?? null;
+  let episodes = resume?.episodes ?? 0;
   let reason: RunSummary['reason'] = 'generations';
-  for (let gen = 0; gen < config.generations; gen++) {
+  const first = resume ? resume.search.generation + 1 : 0;
+  const finished = () => champion !== null && config.stopAtFitness !== null && champion.mean >= config.stopAtFitness;
+  if (resume && finished()) reason = 'fitness';
+  for (let gen = first; gen < config.generations && reason !== 'fitness'; gen++) {
+    if (options.shouldStop?.() || options.signal?.aborted) { reason = 'interrupted'; break; }
     const t0 = performance.now();
     const genomes = search.ask();
     const plans = genomes.map(compile);
     const starts = generationStarts(task, config.seed, gen, reps);
-    const { returns, steps } = await evaluator.evaluate({ task: task.name, plans, weights, starts });
+    let result;
+    try {
+      result = await evaluator.evaluate({ task: task.name, plans, weights, starts }, options.signal);
+    } catch (e) {
+      if (options.signal?.aborted) { reason = 'interrupted'; break; } // the generation is abandoned, not recorded
+      throw e;
+    }
+    const { returns, steps } = result;
     const fitness: Fitness[] = genomes.map((_, i) => fitnessOf(returns, i, weights.length));
     search.tell(fitness);
     const generationEpisodes = genomes.length * weights.length * reps;
@@ -95,14 +112,14 @@ export async function evolve(
       champion: { generation: champion.generation, mean: champion.mean, max: champion.max },
     };
     const timing = { seconds: (performance.now() - t0) / 1000, steps, episodes: generationEpisodes };
-    for (const r of reporters) await r.generation?.(stats, timing);
-
+    const state: LoopState = { search: search.state, champion, episodes };
+    for (const r of reporters) await r.generation?.(stats, timing, state);
     // Let timers, signals and servers run between generations, even when evaluation never awaited anything.
     await new Promise((resolve) => setImmediate(resolve));
-    if (config.stopAtFitness !== null && champion.mean >= config.stopAtFitness) { reason = 'fitness'; break; }
-    if (options.shouldStop?.()) { reason = 'interrupted'; break; }
+    if (finished()) reason = 'fitness';
   }
-  const summary: RunSummary = { generations: search.state.generation + 1, episodes, champion: champion!, reason };
+  if (!champion) throw new Error('the run ended before its first generation was evaluated');
+  const summary: RunSummary = { generations: search.state.generation + 1, episodes, champion, reason };
   for (const r of reporters) await r.end?.(summary, info);
   return summary;
 }

@@ -5,7 +5,7 @@
 import type { WannConfig } from '../config/types.js';
 import type { ControlTask } from '../envs/task.js';
 import type { Genome } from '../neat/genome.js';
-import type { SecondObjective } from '../neat/search.js';
+import type { SearchState, SecondObjective } from '../neat/search.js';
 
 /** One generation's summary: exactly what history.jsonl holds (no wall-clock figures, so runs compare byte for byte). */
 export interface GenerationStats {
@@ -34,6 +34,19 @@ export interface RunInfo {
   config: WannConfig;
   task: ControlTask;
   evaluator: string;
+  /** The generation a resumed run continues after (null for a fresh run). */
+  resumedFrom: number | null;
+}
+
+/**
+ * Everything the loop needs to continue after a complete generation: the search state (told its fitness),
+ * the champion so far and the episode count. Plain JSON: a checkpoint is this, serialised. No random-number
+ * state is needed: every stream is named by (seed, purpose, generation, ...) and derived afresh.
+ */
+export interface LoopState {
+  search: SearchState;
+  champion: ChampionRecord;
+  episodes: number;
 }
 
 /** Wall-clock figures of a generation, for consoles only. */
@@ -46,7 +59,8 @@ export interface GenerationTiming {
 
 export interface Reporter {
   start?(info: RunInfo): void | Promise<void>;
-  generation?(stats: GenerationStats, timing: GenerationTiming): void | Promise<void>;
+  /** `state` is live: a reporter that keeps it must copy it (JSON.stringify does). */
+  generation?(stats: GenerationStats, timing: GenerationTiming, state: LoopState): void | Promise<void>;
   newChampion?(champion: ChampionRecord, info: RunInfo): void | Promise<void>;
   end?(summary: RunSummary, info: RunInfo): void | Promise<void>;
 }

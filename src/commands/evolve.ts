@@ -1,0 +1,112 @@
+/**
+ * `wann evolve`: a fresh run or a resumed one, with its reporters (files, checkpoints, progress, live viewer)
+ * and clean interruption: the first SIGINT/SIGTERM abandons the generation in flight (the pool stops at once;
+ * the inline backend finishes it), checkpoints the last complete generation, closes everything and exits
+ * 130/143 with the command that resumes; a second signal exits at once.
+ */
+import { join } from 'node:path';
+import { loadConfig, type ConfigOverrides } from '../config/load.js';
+import { createEvaluator } from '../eval/create.js';
+import { checkpointReporter } from '../run/checkpoint.js';
+import { RunFilesError, runFilesReporter } from '../run/files.js';
+import { evolve } from '../run/loop.js';
+import { progressReporter } from '../run/progress.js';
+import type { Reporter } from '../run/reporter.js';
+import { planResume } from '../run/resume.js';
+import { LiveHub } from '../serve/hub.js';
+import { startServer } from '../serve/server.js';
+
+export interface EvolveFlags {
+  seed?: number;
+  generations?: number;
+  out?: string;
+  backend?: 'inline' | 'pool';
+  workers?: number;
+  quiet?: boolean;
+  serve?: boolean;
+  port?: number;
+  host: string;
+  resume?: string;
+  force?: boolean;
+  checkpointEvery: number;
+  keepCheckpoints: number;
+}
+
+const EXIT_CODE: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
+
+function timestamp(): string {
+  return new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '').replace('T', '-');
+}
+
+/** Resolves on the first SIGINT or SIGTERM. */
+export function untilSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => { process.off('SIGINT', done); process.off('SIGTERM', done); resolve(); };
+    process.on('SIGINT', done);
+    process.on('SIGTERM', done);
+  });
+}
+
+export async function evolveCommand(configPath: string | undefined, opts: EvolveFlags): Promise<void> {
+  const print = (line: string) => process.stdout.write(line + '\n');
+  const overrides: ConfigOverrides = { seed: opts.seed, generations: opts.generations, eval: { backend: opts.backend, workers: opts.workers } };
+  if (opts.resume && opts.out) throw new RunFilesError('--out: not allowed with --resume (the run continues in its own directory)');
+  if (!opts.resume && !configPath) throw new RunFilesError('config: a config file is required (or --resume <run-dir>)');
+  const plan = opts.resume ? planResume(opts.resume, configPath, overrides, Boolean(opts.force)) : null;
+  const config = plan ? plan.config : loadConfig(configPath!, overrides);
+  const out = opts.resume ?? opts.out ?? join('runs', `${config.task}-${timestamp()}`);
+  for (const note of plan?.notes ?? []) process.stderr.write(`wann: ${note}\n`);
+  const checkpoint = plan?.checkpoint ?? null;
+  const filesResume = plan && {
+    history: checkpoint?.files.history ?? 0,
+    champions: checkpoint?.files.champions ?? 0,
+    champion: checkpoint?.state.champion ?? null,
+    writeConfig: plan.configChanged,
+  };
+
+  const evaluator = await createEvaluator(config.eval);
+  const abort = new AbortController();
+  let signal: string | null = null;
+  const onSignal = (name: NodeJS.Signals) => {
+    if (signal) process.exit(EXIT_CODE[signal]);
+    signal = name;
+    abort.abort();
+    process.stderr.write(`\nwann: ${name}: stopping (again to quit at once)\n`);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const hub = new LiveHub();
+  const server = opts.serve ? await startServer(hub, { host: opts.host, port: opts.port }) : null;
+  let lastGeneration = checkpoint?.generation ?? -1;
+  try {
+    const reporters: Reporter[] = [
+      runFilesReporter(out, filesResume ?? undefined),
+      checkpointReporter(out, { every: opts.checkpointEvery, keep: opts.keepCheckpoints }),
+      { generation: (s) => { lastGeneration = s.generation; } },
+    ];
+    if (!opts.quiet) reporters.push(progressReporter(print, Boolean(process.stdout.isTTY)));
+    if (server) {
+      reporters.push(hub);
+      print(`viewer: ${server.url}`);
+    }
+    if (checkpoint) print(`resuming ${out} after generation ${checkpoint.generation}`);
+    const summary = await evolve(config, evaluator, reporters, { signal: abort.signal, resume: checkpoint?.state });
+    print(`champion: ${join(out, 'champion.json')} (mean ${summary.champion.mean.toFixed(2)} over the sweep); history: ${join(out, 'history.jsonl')}`);
+  } finally {
+    await evaluator.close();
+  }
+  if (signal) {
+    hub.closeAll();
+    await server?.app.close();
+    process.stderr.write(`wann: stopped after generation ${lastGeneration}, checkpoint written; resume with: wann evolve --resume ${out}\n`);
+    process.exit(EXIT_CODE[signal]);
+  }
+  process.off('SIGINT', onSignal);
+  process.off('SIGTERM', onSignal);
+  if (server) {
+    print(`run finished; the viewer stays up at ${server.url} (Ctrl-C to quit)`);
+    await untilSignal();
+    hub.closeAll();
+    await server.app.close();
+  }
+}

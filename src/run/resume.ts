@@ -1,0 +1,48 @@
+/**
+ * Picking a run up again: the run directory's own config (checked against any config or flags given now),
+ * and the newest good checkpoint. Settings that cannot change a result (backend, workers) may differ freely.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ConfigError, loadConfig, resolveConfig, type ConfigOverrides } from '../config/load.js';
+import type { WannConfig } from '../config/types.js';
+import { latestCheckpoint, type Checkpoint } from './checkpoint.js';
+import { resultConfig, RunFilesError } from './files.js';
+
+export interface ResumePlan {
+  config: WannConfig;
+  checkpoint: Checkpoint | null;
+  /** Lines to tell the user (checkpoints passed over, a restart from scratch). */
+  notes: string[];
+  configChanged: boolean;
+}
+
+/** Dotted paths where two values differ. */
+export function differences(a: unknown, b: unknown, path = ''): string[] {
+  if (typeof a === 'object' && a !== null && typeof b === 'object' && b !== null && !Array.isArray(a) && !Array.isArray(b)) {
+    const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
+    return keys.flatMap((k) => differences((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], path ? `${path}.${k}` : k));
+  }
+  return JSON.stringify(a) === JSON.stringify(b) ? [] : [path || '(root)'];
+}
+
+export function planResume(runDir: string, configPath: string | undefined, overrides: ConfigOverrides, force: boolean): ResumePlan {
+  const file = join(runDir, 'config.json');
+  if (!existsSync(file)) throw new RunFilesError(`--resume ${runDir}: not a run directory (no config.json)`);
+  let saved: WannConfig;
+  try {
+    saved = resolveConfig(JSON.parse(readFileSync(file, 'utf8')), file);
+  } catch (e) {
+    if (e instanceof ConfigError) throw e;
+    throw new RunFilesError(`${file}: not valid JSON (${(e as Error).message.split('\n')[0]})`);
+  }
+  const wanted = configPath ? loadConfig(configPath, overrides) : loadConfig(file, overrides);
+  const changed = differences(resultConfig(saved), resultConfig(wanted));
+  if (changed.length > 0 && !force) {
+    throw new RunFilesError(`--resume ${runDir}: the config differs from the run's in ${changed.join(', ')}; add --force to continue with the new one`);
+  }
+  const { checkpoint, skipped } = latestCheckpoint(runDir);
+  const notes = skipped.map((s) => `skipped a damaged checkpoint: ${s}`);
+  if (!checkpoint) notes.push('no usable checkpoint: starting the run again from generation 0');
+  return { config: wanted, checkpoint, notes, configChanged: changed.length > 0 };
+}

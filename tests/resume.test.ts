@@ -1,0 +1,158 @@
+/**
+ * Nothing lost: runs killed at random moments (SIGKILL, several times over) and resumed end with the same
+ * history.jsonl, champions.jsonl and champion.json, byte for byte, as a run never interrupted; SIGINT and
+ * SIGTERM stop cleanly with a checkpoint and the command that resumes.
+ */
+import { spawn, execFile } from 'node:child_process';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { streamFor } from '../src/rng.js';
+
+const ROOT = new URL('../', import.meta.url).pathname;
+const CLI = join(ROOT, 'dist/cli.js');
+const CONFIG = 'tests/fixtures/configs/swingup-resume.json';
+const FILES = ['history.jsonl', 'champions.jsonl', 'champion.json'];
+
+interface Exit { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }
+
+function start(args: string[]) {
+  const child = spawn('node', [CLI, ...args], { cwd: ROOT });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => { stdout += d; });
+  child.stderr.on('data', (d) => { stderr += d; });
+  const exited = new Promise<Exit>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal, stdout, stderr })));
+  return { child, exited };
+}
+
+async function wann(...args: string[]): Promise<Exit> {
+  return start(args).exited;
+}
+
+const lines = (file: string) => (existsSync(file) ? readFileSync(file, 'utf8').split('\n').length - 1 : 0);
+const reference = join(mkdtempSync(join(tmpdir(), 'wann-resume-')), 'reference');
+
+beforeAll(async () => {
+  const r = await wann('evolve', CONFIG, '--out', reference, '--quiet');
+  expect(r.code, r.stderr).toBe(0);
+  expect(lines(join(reference, 'history.jsonl'))).toBe(40);
+});
+
+function expectSameAsReference(dir: string) {
+  for (const f of FILES) {
+    expect(readFileSync(join(dir, f)).equals(readFileSync(join(reference, f))), f).toBe(true);
+  }
+}
+
+/** Waits until `file` has at least `n` lines (the run got that far), or the child exits. */
+async function waitForLines(file: string, n: number, exited: Promise<Exit>): Promise<void> {
+  let done = false;
+  void exited.then(() => { done = true; });
+  while (!done && lines(file) < n) await new Promise((r) => setTimeout(r, 5));
+}
+
+for (const backend of ['inline', 'pool']) {
+  describe(`SIGKILL at random moments, then --resume (${backend})`, () => {
+    it('ends byte-identical to the uninterrupted run', async () => {
+      const dir = join(mkdtempSync(join(tmpdir(), 'wann-kill-')), 'run');
+      const rng = streamFor('kill-test', backend);
+      let kills = 0;
+      let resumed = false;
+      for (let attempt = 0; attempt < 8; attempt++) {
+        const args = resumed ? ['evolve', '--resume', dir, '--quiet', '--backend', backend]
+          : ['evolve', CONFIG, '--out', dir, '--quiet', '--backend', backend];
+        const run = start(args);
+        // Kill once the run is a random number of generations further, plus a random few milliseconds,
+        // so kills land anywhere: mid-evaluation, mid-history append, mid-checkpoint write.
+        const target = lines(join(dir, 'history.jsonl')) + 1 + Math.floor(rng() * 6);
+        await waitForLines(join(dir, 'history.jsonl'), target, run.exited);
+        await new Promise((r) => setTimeout(r, Math.floor(rng() * 15)));
+        if (run.child.exitCode === null) {
+          run.child.kill('SIGKILL');
+          kills++;
+        }
+        const r = await run.exited;
+        resumed = true;
+        if (r.code === 0) break;
+        expect(r.signal).toBe('SIGKILL');
+      }
+      // Whatever is left, run to the end.
+      if (lines(join(dir, 'history.jsonl')) < 40 || !existsSync(join(dir, 'champion.json'))) {
+        const r = await wann('evolve', '--resume', dir, '--quiet', '--backend', backend);
+        expect(r.code, r.stderr).toBe(0);
+      }
+      expect(kills).toBeGreaterThanOrEqual(3);
+      expectSameAsReference(dir);
+      // Old checkpoints were pruned to the default three.
+      expect(readdirSync(join(dir, 'checkpoints')).filter((f) => f.endsWith('.json')).length).toBeLessThanOrEqual(3);
+    });
+  });
+}
+
+describe('a damaged newest checkpoint', () => {
+  it('is reported and passed over for the one before it', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'wann-torn-')), 'run');
+    const first = await wann('evolve', CONFIG, '--out', dir, '--quiet');
+    expect(first.code, first.stderr).toBe(0);
+    // What a kill during a checkpoint write could leave if rename were not atomic: a torn newest file.
+    const cps = readdirSync(join(dir, 'checkpoints')).sort();
+    const newest = join(dir, 'checkpoints', cps.at(-1)!);
+    const text = readFileSync(newest, 'utf8');
+    writeFileSync(newest, text.slice(0, text.length >> 1));
+    // And a checkpoint whose contents were changed after writing.
+    const older = join(dir, 'checkpoints', cps.at(-2)!);
+    writeFileSync(older, readFileSync(older, 'utf8').replace('"episodes":', '"episodes":1'));
+    const r = await wann('evolve', '--resume', dir, '--quiet');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/skipped a damaged checkpoint: .*gen-000039\.json/);
+    expect(r.stderr).toMatch(/skipped a damaged checkpoint: .*gen-000038\.json: checksum mismatch/);
+    expect(r.stdout).toMatch(/resuming .* after generation 37/);
+    expectSameAsReference(dir);
+  });
+});
+
+describe('SIGINT and SIGTERM', () => {
+  for (const [sig, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+    it(`${sig}: stops promptly, checkpoints, says how to resume, exits ${code}; the resume completes the run`, async () => {
+      const dir = join(mkdtempSync(join(tmpdir(), 'wann-sig-')), 'run');
+      const run = start(['evolve', CONFIG, '--out', dir, '--quiet', '--backend', 'pool']);
+      await waitForLines(join(dir, 'history.jsonl'), 5, run.exited);
+      const t0 = Date.now();
+      run.child.kill(sig);
+      const r = await run.exited;
+      expect(Date.now() - t0).toBeLessThan(2000);
+      expect(r.code).toBe(code);
+      expect(r.stderr).toMatch(new RegExp(`${sig}: stopping`));
+      expect(r.stderr).toMatch(/stopped after generation \d+, checkpoint written; resume with: wann evolve --resume /);
+      const stopped = Number(/stopped after generation (\d+)/.exec(r.stderr)![1]);
+      expect(readdirSync(join(dir, 'checkpoints'))).toContain(`gen-${String(stopped).padStart(6, '0')}.json`);
+      expect(lines(join(dir, 'history.jsonl'))).toBe(stopped + 1);
+      const resumed = await wann('evolve', '--resume', dir, '--quiet');
+      expect(resumed.code, resumed.stderr).toBe(0);
+      expectSameAsReference(dir);
+    });
+  }
+});
+
+describe('resume refuses what would change the result', () => {
+  it('names the fields that differ unless --force', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'wann-cfg-')), 'run');
+    expect((await wann('evolve', CONFIG, '--out', dir, '--quiet', '--generations', '3')).code).toBe(0);
+    const r = await wann('evolve', '--resume', dir, '--generations', '5', '--seed', '9');
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toMatch(/^wann: --resume .*: the config differs from the run's in generations, seed; add --force/);
+    // Where episodes run may change freely.
+    const ok = await wann('evolve', '--resume', dir, '--backend', 'pool', '--workers', '2', '--quiet');
+    expect(ok.code, ok.stderr).toBe(0);
+    const other = join(dir, '..', 'copy.json');
+    copyFileSync(join(ROOT, 'configs/cartpole.json'), other);
+    const wrongConfig = await wann('evolve', other, '--resume', dir);
+    expect(wrongConfig.code).toBe(2);
+    expect(wrongConfig.stderr).toMatch(/differs from the run's in .*task/);
+    expect((await wann('evolve', '--resume', join(dir, 'nope'))).stderr).toMatch(/not a run directory/);
+    expect((await wann('evolve', '--resume', dir, '--out', dir)).stderr).toMatch(/--out: not allowed with --resume/);
+  });
+});
