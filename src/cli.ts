@@ -1,7 +1,6 @@
-#!/usr/bin/env node
 /**
- * The `wann` command: a thin shell over the library. Bad input of any kind ends in one line naming what
- * was wrong and a non-zero exit (2 for bad input), never a stack trace (set WANN_DEBUG=1 to see one).
+ * The `wann` command line: a thin shell over the library (the executable is bin.ts). Bad input of any kind
+ * ends in one line naming what was wrong and a non-zero exit (2 for bad input), never a stack trace (set WANN_DEBUG=1 to see one).
  */
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
@@ -41,107 +40,110 @@ function finiteNumber(name: string) {
   };
 }
 
-const program = new Command('wann')
-  .description('Weight Agnostic Neural Networks: evolve network topologies that work with one shared weight')
-  .version(readPackageJson<{ version: string }>('package.json').version)
-  // Commander's messages can span lines (a suggestion, a usage hint): keep every error on one line.
-  .configureOutput({ writeErr: (text) => process.stderr.write(`wann: ${text.trim().replace(/\s*\n\s*/g, ' ')}\n`) })
-  .exitOverride();
+/** A fresh program per call: commander keeps parsed option values on its command objects. */
+function buildProgram(): Command {
+  const program = new Command('wann')
+    .description('Weight Agnostic Neural Networks: evolve network topologies that work with one shared weight')
+    .version(readPackageJson<{ version: string }>('package.json').version)
+    // Commander's messages can span lines (a suggestion, a usage hint): keep every error on one line.
+    .configureOutput({ writeErr: (text) => process.stderr.write(`wann: ${text.trim().replace(/\s*\n\s*/g, ' ')}\n`) })
+    .exitOverride();
 
-program.command('evolve')
-  .description('evolve a weight-agnostic network for the task a config names, writing champion.json, history.jsonl, config.json and checkpoints')
-  .argument('[config]', 'config file (see configs/*.json and configs/schema.json); optional with --resume')
-  .option('--seed <n>', 'run seed (overrides the config)', integer('--seed', 0, 2 ** 32 - 1))
-  .option('--generations <n>', 'generations to run (overrides the config)', integer('--generations', 1))
-  .option('--out <dir>', 'output directory (default: runs/<task>-<timestamp>)')
-  .addOption(new Option('--backend <name>', 'evaluation backend (overrides the config)').choices(['inline', 'pool']))
-  .option('--workers <n>', 'worker threads for the pool backend', integer('--workers', 1, 256))
-  .option('--resume <run-dir>', 'continue a stopped or crashed run from its newest good checkpoint')
-  .option('--force', 'with --resume: continue even though the config differs from the run\'s')
-  .option('--checkpoint-every <n>', 'write a checkpoint every n generations', integer('--checkpoint-every', 1), 1)
-  .option('--keep-checkpoints <k>', 'keep the k newest checkpoints', integer('--keep-checkpoints', 1, 1000), 3)
-  .option('--quiet', 'print only the final line')
-  .option('--serve', 'serve the live viewer while evolving (and after, until Ctrl-C)')
-  .option('--port <n>', 'viewer port with --serve (default: a free one)', integer('--port', 0, 65535))
-  .option('--host <address>', 'viewer address with --serve', '127.0.0.1')
-  .action(evolveCommand);
+  program.command('evolve')
+    .description('evolve a weight-agnostic network for the task a config names, writing champion.json, history.jsonl, config.json and checkpoints')
+    .argument('[config]', 'config file (see configs/*.json and configs/schema.json); optional with --resume')
+    .option('--seed <n>', 'run seed (overrides the config)', integer('--seed', 0, 2 ** 32 - 1))
+    .option('--generations <n>', 'generations to run (overrides the config)', integer('--generations', 1))
+    .option('--out <dir>', 'output directory (default: runs/<task>-<timestamp>)')
+    .addOption(new Option('--backend <name>', 'evaluation backend (overrides the config)').choices(['inline', 'pool']))
+    .option('--workers <n>', 'worker threads for the pool backend', integer('--workers', 1, 256))
+    .option('--resume <run-dir>', 'continue a stopped or crashed run from its newest good checkpoint')
+    .option('--force', 'with --resume: continue even though the config differs from the run\'s')
+    .option('--checkpoint-every <n>', 'write a checkpoint every n generations', integer('--checkpoint-every', 1), 1)
+    .option('--keep-checkpoints <k>', 'keep the k newest checkpoints', integer('--keep-checkpoints', 1, 1000), 3)
+    .option('--quiet', 'print only the final line')
+    .option('--serve', 'serve the live viewer while evolving (and after, until Ctrl-C)')
+    .option('--port <n>', 'viewer port with --serve (default: a free one)', integer('--port', 0, 65535))
+    .option('--host <address>', 'viewer address with --serve', '127.0.0.1')
+    .action(evolveCommand);
 
-program.command('serve')
-  .description('serve the viewer for a run directory (finished, or still running in another process) or one champion file')
-  .argument('<path>', 'run directory (as written by wann evolve) or champion JSON file')
-  .option('--port <n>', 'port (default: a free one)', integer('--port', 0, 65535))
-  .option('--host <address>', 'address to bind', '127.0.0.1')
-  .action(async (path: string, opts) => {
-    const source = await openSource(path);
-    const server = await startServer(source.hub, { host: opts.host, port: opts.port });
-    process.stdout.write(`viewer: ${server.url} (Ctrl-C to quit)\n`);
-    await untilSignal();
-    source.stop();
-    source.hub.closeAll();
-    await server.app.close();
-  });
-
-program.command('run')
-  .description('replay a champion: mean return per shared weight over fresh episodes')
-  .argument('<champion>', 'champion JSON file')
-  .option('--weight <w>', 'replay at this one shared weight instead of the sweep', finiteNumber('--weight'))
-  .option('--episodes <n>', 'episodes per weight', integer('--episodes', 1, 1_000_000), 100)
-  .option('--seed <n>', 'seed of the episodes\' initial states', integer('--seed', 0, 2 ** 32 - 1), 0)
-  .option('--json', 'print one JSON object instead of a table')
-  .action(async (file: string, opts) => {
-    const champion = await loadChampion(file);
-    const result = replayChampion(champion, {
-      weights: opts.weight !== undefined ? [opts.weight] : undefined,
-      episodes: opts.episodes,
-      seed: opts.seed,
+  program.command('serve')
+    .description('serve the viewer for a run directory (finished, or still running in another process) or one champion file')
+    .argument('<path>', 'run directory (as written by wann evolve) or champion JSON file')
+    .option('--port <n>', 'port (default: a free one)', integer('--port', 0, 65535))
+    .option('--host <address>', 'address to bind', '127.0.0.1')
+    .action(async (path: string, opts) => {
+      const source = await openSource(path);
+      const server = await startServer(source.hub, { host: opts.host, port: opts.port });
+      process.stdout.write(`viewer: ${server.url} (Ctrl-C to quit)\n`);
+      await untilSignal();
+      source.stop();
+      source.hub.closeAll();
+      await server.app.close();
     });
-    if (opts.json) {
-      const { task, episodes, steps, returns, mean } = result;
-      process.stdout.write(JSON.stringify({ task, episodes, steps, returns, mean }) + '\n');
-      return;
-    }
-    process.stdout.write(`${basename(file)}: ${result.task}, ${result.episodes} episodes per weight\n`);
-    process.stdout.write('  weight   mean return        std\n');
-    for (const w of result.weights.map(String)) {
-      process.stdout.write(`${w.padStart(8)} ${result.returns[w].toFixed(2).padStart(14)} ${result.std[w].toFixed(2).padStart(10)}\n`);
-    }
-    process.stdout.write(`    mean ${result.mean.toFixed(2).padStart(14)}\n`);
-  });
 
-program.command('import')
-  .description('convert a champion in the reference implementation\'s .out format into champion JSON')
-  .argument('<file>', 'reference .out file (CSV weight matrix + activation column)')
-  .addOption(new Option('--task <name>', 'task the network was evolved for').choices([...TASK_NAMES]).makeOptionMandatory())
-  .option('--out <file>', 'write the champion here (default: print it)')
-  .action(async (file: string, opts) => {
-    const task = getTask(opts.task);
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch (e) {
-      throw new ReferenceOutError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
-    }
-    const genome = parseReferenceOut(text, task.nInput, task.nOutput);
-    const champion = makeChampion({ task: task.name, inputNames: task.inputNames, outputNames: task.outputNames, genome });
-    const json = serializeChampion(champion);
-    if (opts.out) writeFileAtomicSync(opts.out, json);
-    else process.stdout.write(json);
-  });
+  program.command('run')
+    .description('replay a champion: mean return per shared weight over fresh episodes')
+    .argument('<champion>', 'champion JSON file')
+    .option('--weight <w>', 'replay at this one shared weight instead of the sweep', finiteNumber('--weight'))
+    .option('--episodes <n>', 'episodes per weight', integer('--episodes', 1, 1_000_000), 100)
+    .option('--seed <n>', 'seed of the episodes\' initial states', integer('--seed', 0, 2 ** 32 - 1), 0)
+    .option('--json', 'print one JSON object instead of a table')
+    .action(async (file: string, opts) => {
+      const champion = await loadChampion(file);
+      const result = replayChampion(champion, {
+        weights: opts.weight !== undefined ? [opts.weight] : undefined,
+        episodes: opts.episodes,
+        seed: opts.seed,
+      });
+      if (opts.json) {
+        const { task, episodes, steps, returns, mean } = result;
+        process.stdout.write(JSON.stringify({ task, episodes, steps, returns, mean }) + '\n');
+        return;
+      }
+      process.stdout.write(`${basename(file)}: ${result.task}, ${result.episodes} episodes per weight\n`);
+      process.stdout.write('  weight   mean return        std\n');
+      for (const w of result.weights.map(String)) {
+        process.stdout.write(`${w.padStart(8)} ${result.returns[w].toFixed(2).padStart(14)} ${result.std[w].toFixed(2).padStart(10)}\n`);
+      }
+      process.stdout.write(`    mean ${result.mean.toFixed(2).padStart(14)}\n`);
+    });
 
-async function main(): Promise<void> {
+  program.command('import')
+    .description('convert a champion in the reference implementation\'s .out format into champion JSON')
+    .argument('<file>', 'reference .out file (CSV weight matrix + activation column)')
+    .addOption(new Option('--task <name>', 'task the network was evolved for').choices([...TASK_NAMES]).makeOptionMandatory())
+    .option('--out <file>', 'write the champion here (default: print it)')
+    .action(async (file: string, opts) => {
+      const task = getTask(opts.task);
+      let text: string;
+      try {
+        text = readFileSync(file, 'utf8');
+      } catch (e) {
+        throw new ReferenceOutError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+      }
+      const genome = parseReferenceOut(text, task.nInput, task.nOutput);
+      const champion = makeChampion({ task: task.name, inputNames: task.inputNames, outputNames: task.outputNames, genome });
+      const json = serializeChampion(champion);
+      if (opts.out) writeFileAtomicSync(opts.out, json);
+      else process.stdout.write(json);
+    });
+
+  return program;
+}
+
+/** Runs the command line `argv` (as process.argv: node, script, args...) and returns the exit code. */
+export async function runCli(argv: string[]): Promise<number> {
   try {
-    await program.parseAsync(process.argv);
+    await buildProgram().parseAsync(argv);
+    return 0;
   } catch (e) {
-    if (e instanceof CommanderError) {
-      // Commander has already printed its one-line message; help and version exit 0.
-      process.exit(e.exitCode === 0 ? 0 : 2);
-    }
+    // Commander has already printed its one-line message; help and version exit 0.
+    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
     const err = e as Error;
     if (process.env.WANN_DEBUG) console.error(err.stack);
     const input = INPUT_ERRORS.some((cls) => err instanceof cls);
-    process.stderr.write(`wann: ${input ? '' : 'error: '}${err.message.split('\n')[0]}\n`);
-    process.exit(input ? 2 : 1);
+    process.stderr.write(`wann: ${input ? '' : 'error: '}${String(err?.message ?? err).split('\n')[0]}\n`);
+    return input ? 2 : 1;
   }
 }
-
-await main();

@@ -14,7 +14,7 @@ import { runEpisode } from '../src/eval/episode.js';
 import { swingup } from '../src/envs/swingup.js';
 import { golden } from './helpers/golden.js';
 
-const CLI = new URL('../dist/cli.js', import.meta.url).pathname;
+const CLI = new URL('../dist/bin.js', import.meta.url).pathname;
 const FIXTURES = new URL('./fixtures/', import.meta.url).pathname;
 const ROOT = new URL('../', import.meta.url).pathname;
 

@@ -12,7 +12,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { streamFor } from '../src/rng.js';
 
 const ROOT = new URL('../', import.meta.url).pathname;
-const CLI = join(ROOT, 'dist/cli.js');
+const CLI = join(ROOT, 'dist/bin.js');
 const CONFIG = 'tests/fixtures/configs/swingup-resume.json';
 const FILES = ['history.jsonl', 'champions.jsonl', 'champion.json'];
 

@@ -9,13 +9,25 @@ import * as fs from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 
-/** Creates `dir` and its parents if missing (no error when it exists). */
-export async function ensureDir(dir: string): Promise<void> {
-  await fsp.mkdir(dir, { recursive: true });
+/**
+ * Creates `dir` and its parents if missing (no error when it exists). Written out rather than
+ * `mkdir({ recursive: true })`, which on Node 20 never returns for some paths (under /proc, say).
+ */
+export function ensureDirSync(dir: string): void {
+  try {
+    fs.mkdirSync(dir);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST' && fs.statSync(dir).isDirectory()) return;
+    const parent = path.dirname(dir);
+    if (code !== 'ENOENT' || parent === dir) throw e;
+    ensureDirSync(parent);
+    fs.mkdirSync(dir);
+  }
 }
 
-export function ensureDirSync(dir: string): void {
-  fs.mkdirSync(dir, { recursive: true });
+export async function ensureDir(dir: string): Promise<void> {
+  ensureDirSync(dir);
 }
 
 /** A hidden sibling of `file`, unique per process and call so concurrent writers never share one. */

@@ -42,13 +42,17 @@ export function runFilesReporter(dir: string, resume?: FilesResume): Reporter {
         else rmSync(champion, { force: true });
         return;
       }
-      if (existsSync(dir) && readdirSync(dir).some((f) => f === 'history.jsonl' || f === 'champion.json')) {
-        throw new RunFilesError(`--out ${dir}: already holds a run (history.jsonl or champion.json); choose another directory or --resume it`);
+      if (existsSync(dir) && (!statSync(dir).isDirectory() || readdirSync(dir).some((f) => f === 'history.jsonl' || f === 'champion.json'))) {
+        throw new RunFilesError(`--out ${dir}: already holds a run or is not a directory; choose another directory or --resume it`);
       }
-      ensureDirSync(dir);
-      writeFileAtomicSync(join(dir, 'config.json'), JSON.stringify(info.config, null, 2) + '\n');
-      writeFileAtomicSync(join(dir, 'history.jsonl'), '');
-      writeFileAtomicSync(join(dir, 'champions.jsonl'), '');
+      try {
+        ensureDirSync(dir);
+        writeFileAtomicSync(join(dir, 'config.json'), JSON.stringify(info.config, null, 2) + '\n');
+        writeFileAtomicSync(join(dir, 'history.jsonl'), '');
+        writeFileAtomicSync(join(dir, 'champions.jsonl'), '');
+      } catch (e) {
+        throw new RunFilesError(`--out ${dir}: cannot write there (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+      }
     },
     generation(stats: GenerationStats) {
       // One write per line: a line is either all there or not at all.
