@@ -158,6 +158,7 @@ function describe(s: SchemaNode): string {
     case 'array': {
       text = (typeof s.minItems === 'number' && s.minItems > 0 ? 'a non-empty array' : 'an array');
       if (isPlainObject(s.items)) text += ` of ${describe(s.items).replace(/^an? /, '')}s`;
+      if (typeof s.maxItems === 'number') text += ` (at most ${s.maxItems})`;
       break;
     }
     case 'object':
