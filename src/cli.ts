@@ -3,13 +3,13 @@
  * ends in one line naming what was wrong and a non-zero exit (2 for bad input), never a stack trace (set WANN_DEBUG=1 to see one).
  */
 import { readFileSync } from 'node:fs';
-import { basename } from 'node:path';
+import { basename, dirname } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ConfigError } from './config/load.js';
 import { RunFilesError } from './run/files.js';
 import { getTask, TASK_NAMES } from './envs/registry.js';
 import { evolveCommand, untilSignal } from './commands/evolve.js';
-import { writeFileAtomicSync } from './io/atomic.js';
+import { ensureDirSync, writeFileAtomicSync } from './io/atomic.js';
 import { ChampionError, loadChampion, makeChampion, serializeChampion } from './io/champion.js';
 import { readPackageJson } from './io/package-files.js';
 import { parseReferenceOut, ReferenceOutError } from './io/reference-out.js';
@@ -38,6 +38,16 @@ function finiteNumber(name: string) {
     }
     return n;
   };
+}
+
+/** Writes a file the user named, creating its folder; failures are the user's to fix (exit 2). */
+function writeOut(file: string, text: string): void {
+  try {
+    ensureDirSync(dirname(file));
+    writeFileAtomicSync(file, text);
+  } catch (e) {
+    throw new RunFilesError(`--out ${file}: cannot write there (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
 }
 
 /** A fresh program per call: commander keeps parsed option values on its command objects. */
@@ -125,7 +135,7 @@ function buildProgram(): Command {
       const genome = parseReferenceOut(text, task.nInput, task.nOutput);
       const champion = makeChampion({ task: task.name, inputNames: task.inputNames, outputNames: task.outputNames, genome });
       const json = serializeChampion(champion);
-      if (opts.out) writeFileAtomicSync(opts.out, json);
+      if (opts.out) writeOut(opts.out, json);
       else process.stdout.write(json);
     });
 

@@ -13,7 +13,7 @@ import type { Genome } from '../src/neat/genome.js';
 const swing = parseReferenceOut(readFileSync(new URL('./fixtures/swing.out', import.meta.url), 'utf8'), 5, 1);
 const SWING_INPUTS = ['x', 'xdot', 'cos_theta', 'sin_theta', 'thetadot'];
 
-// A small valid net: bias 0, inputs 1-2, output 3, hidden 4-5; innovation 6 is a disabled 1 -> 3 gene.
+// A small valid cart-pole net: bias 0, inputs 1-2 and 6-7, output 3, hidden 4-5; innovation 6 is a disabled 1 -> 3 gene.
 const small: Genome = {
   nodes: [
     { id: 0, kind: 'bias', activation: 1 },
@@ -22,6 +22,8 @@ const small: Genome = {
     { id: 3, kind: 'output', activation: 5 },
     { id: 4, kind: 'hidden', activation: 3 },
     { id: 5, kind: 'hidden', activation: 9 },
+    { id: 6, kind: 'input', activation: 1 },
+    { id: 7, kind: 'input', activation: 1 },
   ],
   conns: [
     { innovation: 1, source: 0, target: 3, enabled: true },
@@ -33,7 +35,7 @@ const small: Genome = {
   ],
 };
 const base = () =>
-  JSON.parse(serializeChampion(makeChampion({ task: 'test', inputNames: ['a', 'b'], outputNames: ['y'], genome: small })));
+  JSON.parse(serializeChampion(makeChampion({ task: 'cartpole', inputNames: ['a', 'b', 'c', 'd'], outputNames: ['y'], genome: small })));
 
 function rejection(text: string, source?: string): string {
   try {
@@ -84,7 +86,7 @@ describe('champion round trip', () => {
 
   it('makeChampion refuses an invalid genome', () => {
     const g = { nodes: small.nodes, conns: [...small.conns, { innovation: 9, source: 3, target: 4, enabled: true }] };
-    expect(() => makeChampion({ task: 't', inputNames: ['a', 'b'], outputNames: ['y'], genome: g })).toThrow(
+    expect(() => makeChampion({ task: 'cartpole', inputNames: ['a', 'b', 'c', 'd'], outputNames: ['y'], genome: g })).toThrow(
       /champion.connections\[6\].source: node 3 is an output/,
     );
   });
@@ -121,7 +123,7 @@ describe('champion validation', () => {
     ['non-boolean enabled', (o) => { o.connections[0].enabled = 1; }, 'champion.connections[0].enabled: expected boolean, got 1'],
     ['connectionWeights of wrong length', (o) => { o.connectionWeights = [1, 2, 3]; },
       'champion.connectionWeights: expected 6 weights (one per connection), got 3'],
-    ['inputs names count mismatch', (o) => { o.inputs = ['a']; }, 'champion.inputs: expected 2 names (one per input node), got 1'],
+    ['inputs names count mismatch', (o) => { o.inputs = ['a']; }, 'champion.inputs: expected 4 names (one per input node), got 1'],
     ['outputs names count mismatch', (o) => { o.outputs = ['y', 'z']; }, 'champion.outputs: expected 1 names (one per output node), got 2'],
     ['sweep returns of wrong length', (o) => { o.sweep = { weights: [1, 2], returns: [3], mean: 3, max: 3 }; },
       'champion.sweep.returns: expected 2 values (one per weight), got 1'],
@@ -158,7 +160,7 @@ describe('champion files', () => {
   const dir = mkdtempSync(join(tmpdir(), 'wann-champion-'));
 
   it('saves atomically and loads back', async () => {
-    const ch = makeChampion({ task: 'test', inputNames: ['a', 'b'], outputNames: ['y'], genome: small, sharedWeight: -1.5 });
+    const ch = makeChampion({ task: 'cartpole', inputNames: ['a', 'b', 'c', 'd'], outputNames: ['y'], genome: small, sharedWeight: -1.5 });
     const file = join(dir, 'sub', 'best.json');
     await saveChampion(file, ch);
     await saveChampion(file, ch); // overwrite
@@ -182,5 +184,16 @@ describe('champion files', () => {
     await expect(writeFileAtomic(join(dir, 'no', 'such', 'dir.txt'), 'x')).rejects.toThrow(/ENOENT/);
     expect(() => writeFileAtomicSync(join(dir, 'no', 'x.txt'), 'x')).toThrow(/ENOENT/);
     expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+});
+
+describe('champion and task', () => {
+  it('rejects a task we cannot run, and a network whose sizes do not fit its task', () => {
+    const o = base();
+    o.task = 'walker';
+    expect(() => parseChampion(JSON.stringify(o))).toThrow('champion.task: expected one of "cartpole", "swingup", got "walker"');
+    const p = base();
+    p.task = 'swingup';
+    expect(() => parseChampion(JSON.stringify(p))).toThrow('champion.nodes: task swingup has 5 inputs, the network 4');
   });
 });

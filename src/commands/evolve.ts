@@ -76,9 +76,10 @@ export async function evolveCommand(configPath: string | undefined, opts: Evolve
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   const hub = new LiveHub();
-  const server = opts.serve ? await startServer(hub, { host: opts.host, port: opts.port }) : null;
+  let server: Awaited<ReturnType<typeof startServer>> | null = null;
   let lastGeneration = checkpoint?.generation ?? -1;
   try {
+    if (opts.serve) server = await startServer(hub, { host: opts.host, port: opts.port });
     const reporters: Reporter[] = [
       runFilesReporter(out, filesResume ?? undefined),
       checkpointReporter(out, { every: opts.checkpointEvery, keep: opts.keepCheckpoints }),
@@ -92,6 +93,11 @@ export async function evolveCommand(configPath: string | undefined, opts: Evolve
     if (checkpoint) print(`resuming ${out} after generation ${checkpoint.generation}`);
     const summary = await evolve(config, evaluator, reporters, { signal: abort.signal, resume: checkpoint?.state });
     print(`champion: ${join(out, 'champion.json')} (mean ${summary.champion.mean.toFixed(2)} over the sweep); history: ${join(out, 'history.jsonl')}`);
+  } catch (e) {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await server?.app.close();
+    throw e;
   } finally {
     await evaluator.close();
   }

@@ -10,6 +10,7 @@
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { getTask, TASK_NAMES } from '../envs/registry.js';
 import { readPackageJson } from './package-files.js';
 import type { Genome, NodeKind } from '../neat/genome.js';
 import { compile, PlanError } from '../neat/plan.js';
@@ -212,6 +213,12 @@ export function validateChampion(value: unknown, source = 'champion'): Champion 
     if (prevInnov !== undefined) fail(`${at}.innovation`, `duplicate innovation ${c.innovation} (also connections[${prevInnov}])`);
     innovAt.set(c.innovation, i);
   });
+
+  // The task must be one we can run, with the sizes it has.
+  if (!TASK_NAMES.includes(ch.task)) fail('.task', `expected one of ${TASK_NAMES.map((t) => JSON.stringify(t)).join(', ')}, got ${JSON.stringify(ch.task)}`);
+  const task = getTask(ch.task);
+  if (count('input') !== task.nInput) fail('.nodes', `task ${task.name} has ${task.nInput} inputs, the network ${count('input')}`);
+  if (count('output') !== task.nOutput) fail('.nodes', `task ${task.name} has ${task.nOutput} outputs, the network ${count('output')}`);
 
   // Parallel arrays must line up.
   if (ch.inputs.length !== count('input')) fail('.inputs', `expected ${count('input')} names (one per input node), got ${ch.inputs.length}`);
