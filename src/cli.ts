@@ -10,10 +10,13 @@ import { RunFilesError } from './run/files.js';
 import { getTask, TASK_NAMES } from './envs/registry.js';
 import { evolveCommand, untilSignal } from './commands/evolve.js';
 import { ensureDirSync, writeFileAtomicSync } from './io/atomic.js';
-import { ChampionError, loadChampion, makeChampion, serializeChampion } from './io/champion.js';
+import { ChampionError, loadChampion, makeChampion, serializeChampion, validateChampion } from './io/champion.js';
 import { readPackageJson } from './io/package-files.js';
 import { parseReferenceOut, ReferenceOutError } from './io/reference-out.js';
-import { replayChampion } from './run/replay.js';
+import { testChampion } from './run/protocol.js';
+import { replayChampion, STANDARD_WEIGHTS } from './run/replay.js';
+import { tuneShared, tuneWeights } from './run/tune.js';
+import { createEvaluator } from './eval/create.js';
 import { openSource } from './serve/run-source.js';
 import { ServeError, startServer } from './serve/server.js';
 
@@ -117,6 +120,68 @@ function buildProgram(): Command {
         process.stdout.write(`${w.padStart(8)} ${result.returns[w].toFixed(2).padStart(14)} ${result.std[w].toFixed(2).padStart(10)}\n`);
       }
       process.stdout.write(`    mean ${result.mean.toFixed(2).padStart(14)}\n`);
+    });
+
+  program.command('test')
+    .description('the paper\'s protocol: random weights, random shared weight, tuned shared weight, tuned weights, and each standard weight')
+    .argument('<champion>', 'champion JSON file')
+    .option('--episodes <n>', 'episodes per condition', integer('--episodes', 1, 100_000), 100)
+    .option('--seed <n>', 'seed of the episodes (the same episodes as wann run --seed)', integer('--seed', 0, 2 ** 32 - 1), 0)
+    .option('--json', 'print one JSON object instead of a table')
+    .action(async (file: string, opts) => {
+      const result = testChampion(await loadChampion(file), { episodes: opts.episodes, seed: opts.seed });
+      if (opts.json) {
+        process.stdout.write(JSON.stringify(result) + '\n');
+        return;
+      }
+      const out = (line: string) => process.stdout.write(line + '\n');
+      out(`${basename(file)}: ${result.task}, ${result.episodes} episodes per condition, seed ${result.seed}`);
+      const names = { randomWeights: 'random weights', randomShared: 'random shared weight', tunedShared: 'tuned shared weight', tunedWeights: 'tuned weights' };
+      for (const [key, name] of Object.entries(names)) {
+        const c = result.conditions[key as keyof typeof result.conditions];
+        out(`  ${name.padEnd(22)} ${'missing' in c ? `missing: ${c.missing}` : `${c.mean.toFixed(1).padStart(8)} ± ${c.std.toFixed(1)}`}${'weight' in c && c.weight !== undefined ? `  (w = ${c.weight})` : ''}`);
+      }
+      out(`  per weight: ${STANDARD_WEIGHTS.map((w) => `${w}: ${result.perWeight[String(w)].toFixed(1)}`).join(', ')}`);
+    });
+
+  program.command('tune')
+    .description('tune a champion\'s shared weight (--shared) or every connection\'s weight (--weights) and store them in the champion')
+    .argument('<champion>', 'champion JSON file (rewritten in place unless --out)')
+    .option('--shared', 'find the best single shared weight in [-2, 2]')
+    .option('--weights', 'tune every connection\'s weight, starting from the tuned shared weight')
+    .option('--generations <n>', 'with --weights: evolution-strategy generations', integer('--generations', 1, 100_000), 300)
+    .option('--population <n>', 'with --weights: samples per generation', integer('--population', 2, 10_000), 64)
+    .option('--episodes <n>', 'training episodes per evaluation', integer('--episodes', 1, 10_000))
+    .option('--seed <n>', 'seed of the training episodes and the search', integer('--seed', 0, 2 ** 32 - 1), 0)
+    .option('--out <file>', 'write the tuned champion here instead')
+    .addOption(new Option('--backend <name>', 'evaluation backend').choices(['inline', 'pool']).default('pool'))
+    .option('--workers <n>', 'worker threads for the pool backend', integer('--workers', 1, 256))
+    .action(async (file: string, opts) => {
+      if (Boolean(opts.shared) === Boolean(opts.weights)) throw new RunFilesError('tune: give exactly one of --shared or --weights');
+      let champion = await loadChampion(file);
+      const evaluator = await createEvaluator({ backend: opts.backend, workers: opts.workers ?? null, reps: 1, weights: [1] });
+      const out = (line: string) => process.stdout.write(line + '\n');
+      try {
+        let shared = champion.sharedWeight;
+        if (opts.shared || shared === null) {
+          const t = await tuneShared(champion, evaluator, { episodes: opts.episodes, seed: opts.seed });
+          shared = t.weight;
+          champion = validateChampion({ ...champion, sharedWeight: shared });
+          out(`tuned shared weight: ${shared} (training mean ${t.mean.toFixed(1)})`);
+        }
+        if (opts.weights) {
+          const t = await tuneWeights(champion, shared, evaluator, {
+            generations: opts.generations, population: opts.population, episodes: opts.episodes, seed: opts.seed,
+            onGeneration: (g, mean) => { if (g % 10 === 0 || g === opts.generations - 1) out(`  generation ${g}: mean ${mean.toFixed(1)}`); },
+          });
+          champion = validateChampion({ ...champion, connectionWeights: t.weights });
+          out(`tuned ${t.weights.length} connection weights (training mean ${t.mean.toFixed(1)})`);
+        }
+      } finally {
+        await evaluator.close();
+      }
+      writeOut(opts.out ?? file, serializeChampion(champion));
+      out(`written: ${opts.out ?? file}`);
     });
 
   program.command('import')

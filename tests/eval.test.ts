@@ -35,7 +35,7 @@ describe('plan packing', () => {
     back.forEach((p, i) => {
       const q = plans[i];
       expect([p.nInput, p.nOutput, p.nNodes, p.nConn]).toEqual([q.nInput, q.nOutput, q.nNodes, q.nConn]);
-      for (const key of ['nodeIds', 'activation', 'inStart', 'inSrc'] as const) expect(Array.from(p[key])).toEqual(Array.from(q[key]));
+      for (const key of ['nodeIds', 'activation', 'inStart', 'inSrc', 'inConn'] as const) expect(Array.from(p[key])).toEqual(Array.from(q[key]));
     });
   });
 });

@@ -15,6 +15,11 @@ export interface SweepRequest {
    * the reference's common random numbers, and what makes results independent of scheduling.
    */
   starts: Float64Array[];
+  /**
+   * Optional, per plan: its own connection weights in plan order (see planWeights), each scaled by the swept
+   * weight. Weight tuning uses this; evolution leaves it out (every connection weighs 1).
+   */
+  connectionWeights?: Array<Float64Array | null>;
 }
 
 export interface SweepResult {

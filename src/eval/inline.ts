@@ -12,7 +12,7 @@ export class InlineEvaluator implements Evaluator {
 
   async evaluate(request: SweepRequest): Promise<SweepResult> {
     const returns = new Float64Array(request.plans.length * request.weights.length);
-    const steps = sweepPlans(getTask(request.task), request.plans, request.weights, request.starts, returns, 0, request.plans.length, this.forward);
+    const steps = sweepPlans(getTask(request.task), request.plans, request.weights, request.starts, returns, 0, request.plans.length, this.forward, undefined, request.connectionWeights);
     return { returns, steps };
   }
 

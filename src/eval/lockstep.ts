@@ -47,6 +47,8 @@ export function lockstepEpisodes(
   starts: readonly ArrayLike<number>[],
   returns: Float64Array,
   scratch: LockstepScratch,
+  /** Per-connection weights in plan order (scaled by each lane's weight), or null for all 1. */
+  connectionWeights: Float64Array | null = null,
 ): number {
   const L = weights.length * starts.length;
   const { nInput, nNodes, nOutput, activation, inStart, inSrc } = plan;
@@ -80,10 +82,18 @@ export function lockstepEpisodes(
       const base = slot * L;
       const k0 = inStart[slot];
       const k1 = inStart[slot + 1];
-      for (let a = 0; a < live; a++) {
-        let sum = 0;
-        for (let k = k0; k < k1; k++) sum += values[srcBase[k] + a];
-        values[base + a] = sum;
+      if (connectionWeights) {
+        for (let a = 0; a < live; a++) {
+          let sum = 0;
+          for (let k = k0; k < k1; k++) sum += values[srcBase[k] + a] * connectionWeights[k];
+          values[base + a] = sum;
+        }
+      } else {
+        for (let a = 0; a < live; a++) {
+          let sum = 0;
+          for (let k = k0; k < k1; k++) sum += values[srcBase[k] + a];
+          values[base + a] = sum;
+        }
       }
       activateLanes(activation[slot], values, base, w, live);
     }

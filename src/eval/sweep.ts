@@ -3,7 +3,7 @@
  * (rep, weight) from the rep's initial state; a weight's score is the mean over reps.
  */
 import type { ControlTask } from '../envs/task.js';
-import { networkFn, type ForwardKind } from '../neat/network.js';
+import { networkFn, weightedNetwork, type ForwardKind } from '../neat/network.js';
 import type { Plan } from '../neat/plan.js';
 import type { Fitness } from '../neat/search.js';
 import { streamFor } from '../rng.js';
@@ -24,12 +24,14 @@ export function sweepPlans(
   to = plans.length,
   forwardKind: ForwardKind = 'lockstep',
   scratch: EpisodeScratch = makeScratch(task),
+  /** Per plan, its own connection weights (plan order) scaled by each swept weight; null: all connections 1. */
+  connectionWeights?: ReadonlyArray<Float64Array | null>,
 ): number {
   let steps = 0;
   if (forwardKind === 'lockstep') {
     const lanes = new Float64Array(weights.length * starts.length);
     for (let i = from; i < to; i++) {
-      steps += lockstepEpisodes(task, plans[i], weights, starts, lanes, lockstepScratch);
+      steps += lockstepEpisodes(task, plans[i], weights, starts, lanes, lockstepScratch, connectionWeights?.[i] ?? null);
       for (let k = 0; k < weights.length; k++) {
         let sum = 0;
         for (let r = 0; r < starts.length; r++) sum += lanes[k * starts.length + r];
@@ -39,7 +41,8 @@ export function sweepPlans(
     return steps;
   }
   for (let i = from; i < to; i++) {
-    const net = networkFn(plans[i], forwardKind);
+    const own = connectionWeights?.[i];
+    const net = own ? weightedNetwork(plans[i], own) : networkFn(plans[i], forwardKind);
     for (let k = 0; k < weights.length; k++) {
       let sum = 0;
       for (const start of starts) {

@@ -16,6 +16,8 @@ export interface ChunkTask {
   /** Index of the chunk's first individual in the generation, for error messages. */
   first: number;
   forward: ForwardKind;
+  /** Connection weights of the chunk's plans (see SweepRequest). */
+  connectionWeights?: Array<Float64Array | null>;
 }
 
 export interface ChunkResult {
@@ -31,7 +33,7 @@ export default function sweepChunk(job: ChunkTask): ChunkResult {
   let steps = 0;
   for (let i = 0; i < plans.length; i++) {
     try {
-      steps += sweepPlans(task, plans, job.weights, job.starts, returns, i, i + 1, job.forward, scratch);
+      steps += sweepPlans(task, plans, job.weights, job.starts, returns, i, i + 1, job.forward, scratch, job.connectionWeights);
     } catch (e) {
       throw new Error(`evaluating individual ${job.first + i} on task ${job.task} failed: ${(e as Error).message}`);
     }

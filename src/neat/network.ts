@@ -8,7 +8,7 @@
  *   and each is checked to be an integer in range, so nothing can be injected through it. Sums run in the
  *   interpreter's order from the same 0, so both give bit-identical results (tests check it).
  */
-import { forward, type Plan } from './plan.js';
+import { forward, forwardWeighted, type Plan } from './plan.js';
 
 export type NetworkFn = (input: ArrayLike<number>, w: number, output: Float64Array) => void;
 
@@ -23,6 +23,16 @@ export function interpreted(plan: Plan): NetworkFn {
   const first = plan.nNodes - plan.nOutput;
   return (input, w, output) => {
     forward(plan, w, input, values);
+    for (let o = 0; o < plan.nOutput; o++) output[o] = values[first + o];
+  };
+}
+
+/** The interpreter with per-connection weights (in plan order, see planWeights), scaled by the shared weight. */
+export function weightedNetwork(plan: Plan, weights: Float64Array): NetworkFn {
+  const values = new Float64Array(plan.nNodes);
+  const first = plan.nNodes - plan.nOutput;
+  return (input, w, output) => {
+    forwardWeighted(plan, weights, w, input, values);
     for (let o = 0; o < plan.nOutput; o++) output[o] = values[first + o];
   };
 }

@@ -12,6 +12,7 @@ export interface PackedPlans {
   /** Each plan's inStart (nNodes + 1 entries), relative to that plan's first connection. */
   inStart: Int32Array;
   inSrc: Int32Array;
+  inConn: Int32Array;
 }
 
 const H = 6;
@@ -26,6 +27,7 @@ export function packPlans(plans: readonly Plan[]): PackedPlans {
     activation: new Uint8Array(nodes),
     inStart: new Int32Array(nodes + plans.length),
     inSrc: new Int32Array(conns),
+    inConn: new Int32Array(conns),
   };
   let n = 0;
   let c = 0;
@@ -35,6 +37,7 @@ export function packPlans(plans: readonly Plan[]): PackedPlans {
     packed.activation.set(p.activation, n);
     packed.inStart.set(p.inStart, n + i);
     packed.inSrc.set(p.inSrc, c);
+    packed.inConn.set(p.inConn, c);
     n += p.nNodes;
     c += p.inSrc.length;
   });
@@ -52,11 +55,12 @@ export function unpackPlans(packed: PackedPlans): Plan[] {
       activation: packed.activation.subarray(n, n + nNodes),
       inStart,
       inSrc: packed.inSrc.subarray(c, c + inStart[nNodes]),
+      inConn: packed.inConn.subarray(c, c + inStart[nNodes]),
     });
   }
   return plans;
 }
 
 export function transferList(packed: PackedPlans): ArrayBuffer[] {
-  return [packed.header, packed.nodeIds, packed.activation, packed.inStart, packed.inSrc].map((a) => a.buffer as ArrayBuffer);
+  return [packed.header, packed.nodeIds, packed.activation, packed.inStart, packed.inSrc, packed.inConn].map((a) => a.buffer as ArrayBuffer);
 }

@@ -25,6 +25,8 @@ export interface Plan {
   inStart: Int32Array;
   /** Source slots, ascending within each target. */
   inSrc: Int32Array;
+  /** For each entry of inSrc, the index of its gene in genome.conns (to place per-connection weights). */
+  inConn: Int32Array;
 }
 
 export class PlanError extends Error {}
@@ -53,9 +55,9 @@ export function compile(genome: Genome): Plan {
     throw new PlanError('a genome needs exactly one bias node');
   }
 
-  // Enabled edges, as genome node indices.
-  const edges: Array<[number, number]> = [];
-  for (const c of genome.conns) {
+  // Enabled edges, as genome node indices, with their gene's index.
+  const edges: Array<[number, number, number]> = [];
+  for (const [ci, c] of genome.conns.entries()) {
     const s = index.get(c.source);
     const t = index.get(c.target);
     if (s === undefined || t === undefined) {
@@ -65,7 +67,7 @@ export function compile(genome: Genome): Plan {
     const tk = genome.nodes[t].kind;
     if (tk === 'bias' || tk === 'input') throw new PlanError(`connection ${c.innovation} points into ${tk} node ${c.target}`);
     if (genome.nodes[s].kind === 'output') throw new PlanError(`connection ${c.innovation} leaves output node ${c.source}`);
-    edges.push([s, t]);
+    edges.push([s, t, ci]);
   }
 
   // Kahn's algorithm over hidden -> hidden edges; freed nodes are appended in ascending genome order,
@@ -97,16 +99,18 @@ export function compile(genome: Genome): Plan {
   slots.forEach((g, slot) => { slotOf[g] = slot; });
   const nNodes = slots.length;
 
-  const incoming: number[][] = slots.map(() => []);
-  for (const [s, t] of edges) incoming[slotOf[t]].push(slotOf[s]);
+  const incoming: Array<Array<[number, number]>> = slots.map(() => []);
+  for (const [s, t, ci] of edges) incoming[slotOf[t]].push([slotOf[s], ci]);
   const inStart = new Int32Array(nNodes + 1);
   const inSrc = new Int32Array(edges.length);
+  const inConn = new Int32Array(edges.length);
   let k = 0;
   for (let slot = 0; slot < nNodes; slot++) {
     inStart[slot] = k;
-    const srcs = incoming[slot].sort((a, b) => a - b);
-    for (const s of srcs) {
+    const srcs = incoming[slot].sort((a, b) => a[0] - b[0]);
+    for (const [s, ci] of srcs) {
       if (s >= slot) throw new PlanError('the enabled connections contain a cycle');
+      inConn[k] = ci;
       inSrc[k++] = s;
     }
   }
@@ -123,7 +127,7 @@ export function compile(genome: Genome): Plan {
     nodeIds[slot] = node.id;
   });
 
-  return { nInput, nOutput: outputs.length, nNodes, nConn: edges.length, nodeIds, activation, inStart, inSrc };
+  return { nInput, nOutput: outputs.length, nNodes, nConn: edges.length, nodeIds, activation, inStart, inSrc, inConn };
 }
 
 /**
@@ -138,6 +142,29 @@ export function forward(plan: Plan, w: number, input: ArrayLike<number>, values:
   for (let slot = nInput + 1; slot < nNodes; slot++) {
     let sum = 0;
     for (let k = inStart[slot]; k < inStart[slot + 1]; k++) sum += values[inSrc[k]];
+    values[slot] = activate(activation[slot], w * sum);
+  }
+}
+
+/**
+ * Per-connection weights (one per genome connection, in genome order, as champion files store them) laid out
+ * in the plan's connection order, for `forwardWeighted` and the weighted sweeps.
+ */
+export function planWeights(plan: Plan, connectionWeights: ArrayLike<number>): Float64Array {
+  return Float64Array.from(plan.inConn, (ci) => connectionWeights[ci]);
+}
+
+/**
+ * The interpreter with its own weight on every connection (`weights` from planWeights), all scaled by `w`:
+ * a node takes act(w * sum of value * weight). With w = 1 the connection weights act alone.
+ */
+export function forwardWeighted(plan: Plan, weights: Float64Array, w: number, input: ArrayLike<number>, values: Float64Array): void {
+  const { nInput, nNodes, activation, inStart, inSrc } = plan;
+  values[0] = 1;
+  for (let i = 0; i < nInput; i++) values[i + 1] = input[i];
+  for (let slot = nInput + 1; slot < nNodes; slot++) {
+    let sum = 0;
+    for (let k = inStart[slot]; k < inStart[slot + 1]; k++) sum += values[inSrc[k]] * weights[k];
     values[slot] = activate(activation[slot], w * sum);
   }
 }
