@@ -18,16 +18,19 @@ export function progressReporter(write: (line: string) => void, tty: boolean): R
   let total = 0;
   let elapsed = 0;
   let perGeneration = 0;
+  let seen = 0; // generations run by this process (a resumed run starts part-way)
   return {
     start(info: RunInfo) {
       total = info.config.generations;
+      if (info.resumedFrom !== null) write(`resumed after generation ${info.resumedFrom}`);
       write(`wann: ${info.task.name}, population ${info.config.population.size}, ${total} generations, ` +
         `seed ${info.config.seed}, ${info.config.eval.reps} reps x ${info.config.eval.weights.length} weights, evaluator ${info.evaluator}`);
       write('  gen   best mean   best max     median  conns  nodes   episodes/s   steps/s');
     },
     generation(s: GenerationStats, t: GenerationTiming) {
       elapsed += t.seconds;
-      perGeneration = elapsed / (s.generation + 1);
+      seen++;
+      perGeneration = elapsed / seen;
       const episodes = t.episodes / t.seconds;
       let line = `${String(s.generation).padStart(5)} ${fmt(s.best.mean).padStart(11)} ${fmt(s.best.max).padStart(10)} ` +
         `${fmt(s.medianMean).padStart(10)} ${String(s.best.connections).padStart(6)} ${String(s.best.nodes).padStart(6)} ` +
