@@ -22,7 +22,6 @@ export function progressReporter(write: (line: string) => void, tty: boolean): R
   return {
     start(info: RunInfo) {
       total = info.config.generations;
-      if (info.resumedFrom !== null) write(`resumed after generation ${info.resumedFrom}`);
       write(`wann: ${info.task.name}, population ${info.config.population.size}, ${total} generations, ` +
         `seed ${info.config.seed}, ${info.config.eval.reps} reps x ${info.config.eval.weights.length} weights, evaluator ${info.evaluator}`);
       write('  gen   best mean   best max     median  conns  nodes   episodes/s   steps/s');
