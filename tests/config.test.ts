@@ -42,7 +42,7 @@ describe('defaults', () => {
     expect(DEFAULT_CONFIG.generations).toBe(2048);
     expect(DEFAULT_CONFIG.population).toEqual({ size: 128, initEnable: 0.5 });
     expect(DEFAULT_CONFIG.mutation).toEqual({ addConnection: 0.2, addNode: 0.25, enable: 0.05, changeActivation: 0.5 });
-    expect(DEFAULT_CONFIG.selection).toEqual({ cullRatio: 0.2, eliteRatio: 0.2, tournamentSize: 8, probMoo: 0.8 });
+    expect(DEFAULT_CONFIG.selection).toEqual({ cullRatio: 0.2, eliteRatio: 0.2, tournamentSize: 8, probMoo: 0.8, crowding: 'range' });
     expect(DEFAULT_CONFIG.eval).toEqual({ reps: 4, weights: [-2, -1, -0.5, 0.5, 1, 2], backend: 'inline', workers: null });
     expect(Object.isFrozen(DEFAULT_CONFIG.eval.weights)).toBe(true);
   });
@@ -85,7 +85,7 @@ describe('shipped configs', () => {
     expect(c.generations).toBe(1024);
     expect(c.population).toEqual({ size: 192, initEnable: 0.5 });
     expect(c.eval.reps).toBe(3);
-    expect(c.selection).toEqual({ cullRatio: 0.2, eliteRatio: 0.2, tournamentSize: 8, probMoo: 0.8 });
+    expect(c.selection).toEqual({ cullRatio: 0.2, eliteRatio: 0.2, tournamentSize: 8, probMoo: 0.8, crowding: 'range' });
   });
 });
 

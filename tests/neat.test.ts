@@ -141,6 +141,14 @@ describe('NSGA-II ranking', () => {
     expect(Array.from(crowdingDistance([2, 2, 2]))).toEqual([Infinity, 0, Infinity]);
   });
 
+  it("scales by the reference's abs(1/max - min) when asked, as nsga_sort.py does", () => {
+    // Values 2, 4, 10: interior distance (4-2) + (10-4) = 8; scale |1/10 - 2| = 1.9.
+    const d = crowdingDistance([4, 2, 10], 'reference');
+    expect(d[0]).toBeCloseTo(8 * 1.9, 12);
+    expect(d[1]).toBe(Infinity);
+    expect(crowdingDistance([4, 2, 10], 'range')[0]).toBeCloseTo(8 / 8, 12);
+  });
+
   it('ranks front by front, most isolated first', () => {
     // Front 0: (0,10) (4,6) (5,5) (10,0); front 1: (1,1).
     const pts: Array<[number, number]> = [[5, 5], [1, 1], [10, 0], [4, 6], [0, 10]];

@@ -17,6 +17,7 @@
  * | selection.eliteRatio         | select_eliteRatio                | 0.2                          |
  * | selection.tournamentSize     | select_tournSize                 | 8                            |
  * | selection.probMoo            | alg_probMoo                      | 0.8                          |
+ * | selection.crowding           | (nsga_sort's normalisation)      | "range"                      |
  * | eval.reps                    | alg_nReps                        | 4                            |
  * | eval.weights                 | alg_nVals 6 / alg_wDist standard | [-2, -1, -0.5, 0.5, 1, 2]    |
  * | eval.backend                 | (ours; reference uses MPI)       | "inline"                     |
@@ -33,7 +34,7 @@ export const DEFAULT_CONFIG: Readonly<Omit<WannConfig, 'task'>> = deepFreeze({
   stopAtFitness: null,
   population: { size: 128, initEnable: 0.5 },
   mutation: { addConnection: 0.2, addNode: 0.25, enable: 0.05, changeActivation: 0.5 },
-  selection: { cullRatio: 0.2, eliteRatio: 0.2, tournamentSize: 8, probMoo: 0.8 },
+  selection: { cullRatio: 0.2, eliteRatio: 0.2, tournamentSize: 8, probMoo: 0.8, crowding: 'range' },
   eval: { reps: 4, weights: [-2, -1, -0.5, 0.5, 1, 2], backend: 'inline', workers: null },
 });
 

@@ -33,6 +33,8 @@ export interface WannConfig {
     tournamentSize: number;
     /** Probability of ranking on [mean, 1/connections] rather than [mean, max] (alg_probMoo). */
     probMoo: number;
+    /** Crowding-distance scaling: "range" (NSGA-II's 1/(max - min)) or "reference" (the reference's abs(1/max - min)). */
+    crowding: 'range' | 'reference';
   };
   eval: {
     /** Episodes per shared weight per individual (alg_nReps). */

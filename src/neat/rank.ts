@@ -3,7 +3,8 @@
  * crowding distance (largest first). Rank 0 is the best individual.
  *
  * Deliberate differences from the reference (nsga_sort.py), listed in the README:
- * - crowding distances are normalised by 1/(max - min); the reference writes abs(1/max - min);
+ * - crowding distances are normalised by 1/(max - min); the reference writes abs(1/max - min) (available as
+ *   the `reference` scale, config selection.crowding);
  * - ties in crowding distance keep front order (a stable sort), where NumPy's argsort is unspecified.
  */
 
@@ -41,10 +42,16 @@ export function nonDominatedFronts(objectives: ReadonlyArray<readonly [number, n
 }
 
 /**
- * Crowding distance of each value within one objective: the gap to both neighbours in sorted order,
- * infinite at both ends, divided by the objective's range when it is positive.
+ * How crowding distances are scaled: `range` divides by (max - min), as NSGA-II intends; `reference`
+ * multiplies by |1/max - min|, the reference implementation's slip, kept so its search can be reproduced.
  */
-export function crowdingDistance(values: readonly number[]): Float64Array {
+export type CrowdingScale = 'range' | 'reference';
+
+/**
+ * Crowding distance of each value within one objective: the gap to both neighbours in sorted order,
+ * infinite at both ends, scaled (see CrowdingScale) when the objective's range is positive.
+ */
+export function crowdingDistance(values: readonly number[], scale: CrowdingScale = 'range'): Float64Array {
   const n = values.length;
   const order = values.map((_, i) => i).sort((a, b) => values[a] - values[b] || a - b);
   const dist = new Float64Array(n);
@@ -54,19 +61,21 @@ export function crowdingDistance(values: readonly number[]): Float64Array {
     const prev = k === 0 ? Infinity : Math.abs(v - values[order[k - 1]]);
     const next = k === n - 1 ? Infinity : Math.abs(v - values[order[k + 1]]);
     let d = prev + next;
-    if (range > 0 && Number.isFinite(range)) d *= 1 / range;
+    if (range > 0 && Number.isFinite(range)) {
+      d *= scale === 'range' ? 1 / range : Math.abs(1 / values[order[n - 1]] - values[order[0]]);
+    }
     dist[order[k]] = d;
   }
   return dist;
 }
 
 /** Rank of every individual (0 = best) under NSGA-II on the objective pairs. */
-export function nsgaRank(objectives: ReadonlyArray<readonly [number, number]>): Int32Array {
+export function nsgaRank(objectives: ReadonlyArray<readonly [number, number]>, scale: CrowdingScale = 'range'): Int32Array {
   const rank = new Int32Array(objectives.length);
   let next = 0;
   for (const front of nonDominatedFronts(objectives)) {
-    const d0 = crowdingDistance(front.map((i) => objectives[i][0]));
-    const d1 = crowdingDistance(front.map((i) => objectives[i][1]));
+    const d0 = crowdingDistance(front.map((i) => objectives[i][0]), scale);
+    const d1 = crowdingDistance(front.map((i) => objectives[i][1]), scale);
     const crowd = front.map((_, k) => d0[k] + d1[k]);
     const byCrowd = front.map((_, k) => k).sort((a, b) => {
       if (crowd[a] === crowd[b]) return a - b;

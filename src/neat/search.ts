@@ -9,7 +9,7 @@
 import { randInt, streamFor } from '../rng.js';
 import { cloneGenome, enabledConnections, type Genome, type NodeGene } from './genome.js';
 import { mutate, type Innovations, type MutationOdds } from './mutate.js';
-import { nsgaRank } from './rank.js';
+import { nsgaRank, type CrowdingScale } from './rank.js';
 
 export interface SearchSettings {
   seed: number;
@@ -24,6 +24,8 @@ export interface SearchSettings {
   eliteRatio: number;
   tournamentSize: number;
   probMoo: number;
+  /** Crowding-distance scaling in the ranking (default 'range'). */
+  crowding?: CrowdingScale;
 }
 
 /** What the evaluator reports per individual: mean over the sweep, and the best weight's mean. */
@@ -112,7 +114,7 @@ export class WannSearch {
       const second = useConnections ? 1 / Math.max(1, enabledConnections(g)) : fitness[i].max;
       return [fitness[i].mean, second];
     });
-    const rank = nsgaRank(objectives);
+    const rank = nsgaRank(objectives, this.settings.crowding ?? 'range');
     const sorted = parents.map((_, i) => i).sort((a, b) => rank[a] - rank[b]);
 
     const pool = sorted.slice(0, sorted.length - Math.floor(cullRatio * sorted.length));

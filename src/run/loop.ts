@@ -26,6 +26,7 @@ export function searchFor(config: WannConfig, state?: SearchState): WannSearch {
     eliteRatio: config.selection.eliteRatio,
     tournamentSize: config.selection.tournamentSize,
     probMoo: config.selection.probMoo,
+    crowding: config.selection.crowding,
   }, state);
 }
 
