@@ -1,6 +1,7 @@
 /**
  * All randomness comes from seedrandom streams named by the run seed and what they are for
- * (generation, individual, episode), never from Math.random, and never from a stream shared across workers.
+ * (generation, individual, episode), never from an unseeded generator, and never from a stream shared across
+ * workers.
  * The same name always gives the same stream, whoever asks for it.
  */
 import seedrandom from 'seedrandom';

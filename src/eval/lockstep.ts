@@ -9,7 +9,7 @@
  * Lanes whose episode has ended are swapped out of the live range, so finished episodes cost nothing.
  */
 import type { ControlTask } from '../envs/task.js';
-import { activate } from '../neat/activations.js';
+import { ACTIVATION_IDS, activationSource } from '../neat/activations.js';
 import type { Plan } from '../neat/plan.js';
 
 /** Reusable buffers for lockstep sweeps, grown on demand. */
@@ -122,24 +122,13 @@ export function lockstepEpisodes(
 
 /**
  * values[base + a] = act(w[a] * values[base + a]) for every live lane, dispatching on the activation once per
- * node rather than once per lane. Formula for formula the same as activations.ts (tests compare them).
+ * node rather than once per lane; generated from the formulas in activations.ts.
  */
-function activateLanes(id: number, v: Float64Array, base: number, w: Float64Array, live: number): void {
-  const end = base + live;
-  switch (id) {
-    case 1: for (let i = base; i < end; i++) v[i] = w[i - base] * v[i]; return;
-    case 2: for (let i = base; i < end; i++) v[i] = w[i - base] * v[i] > 0 ? 1 : 0; return;
-    case 3: for (let i = base; i < end; i++) v[i] = Math.sin(Math.PI * (w[i - base] * v[i])); return;
-    case 4: for (let i = base; i < end; i++) { const x = w[i - base] * v[i]; v[i] = Math.exp(-(x * x) / 2); } return;
-    case 5: for (let i = base; i < end; i++) v[i] = Math.tanh(w[i - base] * v[i]); return;
-    case 6: for (let i = base; i < end; i++) v[i] = (Math.tanh((w[i - base] * v[i]) / 2) + 1) / 2; return;
-    case 7: for (let i = base; i < end; i++) v[i] = -(w[i - base] * v[i]); return;
-    case 8: for (let i = base; i < end; i++) v[i] = Math.abs(w[i - base] * v[i]); return;
-    case 9: for (let i = base; i < end; i++) { const x = w[i - base] * v[i]; v[i] = x > 0 ? x : 0; } return;
-    case 10: for (let i = base; i < end; i++) v[i] = Math.cos(Math.PI * (w[i - base] * v[i])); return;
-    default: for (let i = base; i < end; i++) v[i] = activate(id, w[i - base] * v[i]);
-  }
-}
+const activateLanes = new Function('id', 'v', 'base', 'w', 'live', `const end = base + live;
+switch (id) {
+${ACTIVATION_IDS.map((id) => `  case ${id}: for (let i = base; i < end; i++) { const x = w[i - base] * v[i]; v[i] = ${activationSource(id, 'x')}; } return;`).join('\n')}
+  default: throw new Error('unknown activation id ' + id);
+}`) as (id: number, v: Float64Array, base: number, w: Float64Array, live: number) => void;
 
 function swap<T extends { [i: number]: unknown }>(xs: T, i: number, j: number): void {
   const tmp = xs[i];

@@ -8,6 +8,7 @@
  *   and each is checked to be an integer in range, so nothing can be injected through it. Sums run in the
  *   interpreter's order from the same 0, so both give bit-identical results (tests check it).
  */
+import { activationSource } from './activations.js';
 import { forward, forwardWeighted, type Plan } from './plan.js';
 
 export type NetworkFn = (input: ArrayLike<number>, w: number, output: Float64Array) => void;
@@ -35,23 +36,6 @@ export function weightedNetwork(plan: Plan, weights: Float64Array): NetworkFn {
     forwardWeighted(plan, weights, w, input, values);
     for (let o = 0; o < plan.nOutput; o++) output[o] = values[first + o];
   };
-}
-
-/** The activation as an expression of `x` (a local name), matching activations.ts formula for formula. */
-function activationSource(id: number, x: string): string {
-  switch (id) {
-    case 1: return x;
-    case 2: return `(${x} > 0 ? 1 : 0)`;
-    case 3: return `Math.sin(Math.PI * ${x})`;
-    case 4: return `Math.exp(-(${x} * ${x}) / 2)`;
-    case 5: return `Math.tanh(${x})`;
-    case 6: return `((Math.tanh(${x} / 2) + 1) / 2)`;
-    case 7: return `(-${x})`;
-    case 8: return `Math.abs(${x})`;
-    case 9: return `(${x} > 0 ? ${x} : 0)`;
-    case 10: return `Math.cos(Math.PI * ${x})`;
-    default: throw new Error(`unknown activation id ${id}`);
-  }
 }
 
 function checkedIndex(value: number, limit: number): number {
