@@ -56,15 +56,21 @@ export function sweepPlans(
   return steps;
 }
 
+/**
+ * `count` initial states, the i-th drawn from the stream named by `name(i)`: every set of episode starts
+ * (a generation's reps, replays and tests, tuning) comes from here, differing only in the names.
+ */
+export function drawStarts(task: ControlTask, count: number, name: (i: number) => Array<string | number>): Float64Array[] {
+  return Array.from({ length: count }, (_, i) => {
+    const state = new Float64Array(task.stateSize);
+    task.reset(state, streamFor(...name(i)));
+    return state;
+  });
+}
+
 /** The initial states of a generation's reps, drawn from streams named by (run seed, generation, rep). */
 export function generationStarts(task: ControlTask, seed: number, generation: number, reps: number): Float64Array[] {
-  const starts: Float64Array[] = [];
-  for (let r = 0; r < reps; r++) {
-    const state = new Float64Array(task.stateSize);
-    task.reset(state, streamFor(seed, 'episode', generation, r));
-    starts.push(state);
-  }
-  return starts;
+  return drawStarts(task, reps, (r) => [seed, 'episode', generation, r]);
 }
 
 /** Reduces an individual's per-weight means to the search's two fitness values (reference: tell()). */

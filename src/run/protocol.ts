@@ -10,7 +10,7 @@ import { championToGenome, type Champion } from '../io/champion.js';
 import { networkFn, weightedNetwork, type NetworkFn } from '../neat/network.js';
 import { compile, planWeights } from '../neat/plan.js';
 import { streamFor } from '../rng.js';
-import { STANDARD_WEIGHTS } from './replay.js';
+import { replayStarts, STANDARD_WEIGHTS } from './replay.js';
 
 export type ConditionResult = { mean: number; std: number; episodes: number } | { missing: string };
 
@@ -36,12 +36,7 @@ function stats(returns: number[]): { mean: number; std: number; episodes: number
 
 /** Initial states of the test episodes: those of `wann run --seed seed`. */
 export function testStarts(taskName: string, seed: number, episodes: number): Float64Array[] {
-  const task = getTask(taskName);
-  return Array.from({ length: episodes }, (_, e) => {
-    const state = new Float64Array(task.stateSize);
-    task.reset(state, streamFor(seed, 'replay', e));
-    return state;
-  });
+  return replayStarts(getTask(taskName), seed, episodes);
 }
 
 export function testChampion(champion: Champion, options: { episodes?: number; seed?: number } = {}): TestResult {

@@ -3,11 +3,12 @@
  * (drawn from streams named by the replay seed), as `wann run` and library users do.
  */
 import { getTask } from '../envs/registry.js';
+import type { ControlTask } from '../envs/task.js';
+import { drawStarts } from '../eval/sweep.js';
 import { makeScratch, runEpisode } from '../eval/episode.js';
 import { championToGenome, type Champion } from '../io/champion.js';
 import { networkFn } from '../neat/network.js';
 import { compile } from '../neat/plan.js';
-import { streamFor } from '../rng.js';
 
 export const STANDARD_WEIGHTS: readonly number[] = [-2, -1, -0.5, 0.5, 1, 2];
 
@@ -33,17 +34,18 @@ export interface ReplayResult {
   mean: number;
 }
 
+/** Episodes first..first+count-1 of `wann run --seed seed` (and of `wann test`, and of the viewer). */
+export function replayStarts(task: ControlTask, seed: number, count: number, first = 0): Float64Array[] {
+  return drawStarts(task, count, (e) => [seed, 'replay', first + e]);
+}
+
 export function replayChampion(champion: Champion, options: ReplayOptions = {}): ReplayResult {
   const task = getTask(champion.task);
   const weights = options.weights ?? champion.sweep?.weights ?? STANDARD_WEIGHTS;
   const episodes = options.episodes ?? 100;
   const seed = options.seed ?? 0;
   const plan = compile(championToGenome(champion));
-  const starts = Array.from({ length: episodes }, (_, e) => {
-    const state = new Float64Array(task.stateSize);
-    task.reset(state, streamFor(seed, 'replay', e));
-    return state;
-  });
+  const starts = replayStarts(task, seed, episodes);
   const net = networkFn(plan);
   const scratch = makeScratch(task);
   const returns: Record<string, number> = {};

@@ -11,14 +11,11 @@ import { championToGenome, type Champion } from '../io/champion.js';
 import { compile, planWeights } from '../neat/plan.js';
 import { gaussian } from '../random.js';
 import { streamFor } from '../rng.js';
+import { drawStarts } from '../eval/sweep.js';
 
+/** Training episodes: streams named 'tune', so they never coincide with the test episodes ('replay'). */
 function trainingStarts(taskName: string, seed: number, label: string | number, episodes: number): Float64Array[] {
-  const task = getTask(taskName);
-  return Array.from({ length: episodes }, (_, e) => {
-    const state = new Float64Array(task.stateSize);
-    task.reset(state, streamFor(seed, 'tune', label, e));
-    return state;
-  });
+  return drawStarts(getTask(taskName), episodes, (e) => [seed, 'tune', label, e]);
 }
 
 export interface SharedTuning {

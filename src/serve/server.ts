@@ -9,7 +9,7 @@ import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { getTask } from '../envs/registry.js';
 import { packageRoot } from '../io/package-files.js';
-import { streamFor } from '../rng.js';
+import { replayStarts } from '../run/replay.js';
 import type { LiveHub } from './hub.js';
 
 export interface ServeOptions {
@@ -60,8 +60,7 @@ export function buildServer(hub: LiveHub): FastifyInstance {
     if (episode === null) return reply.code(400).send({ error: 'episode: expected an integer in [0, 1000000]' });
     if (!hub.task) return reply.code(404).send({ error: 'no task yet' });
     const task = getTask(hub.task);
-    const state = new Float64Array(task.stateSize);
-    task.reset(state, streamFor(seed, 'replay', episode));
+    const [state] = replayStarts(task, seed, 1, episode);
     return { task: task.name, state: Array.from(state.subarray(0, task.stateNames.length)) };
   });
 
