@@ -54,13 +54,14 @@ export async function writeFileAtomic(file: string, data: string): Promise<void>
   }
 }
 
-/** Synchronous twin of writeFileAtomic, for exit handlers and other places that cannot await. */
-export function writeFileAtomicSync(file: string, data: string): void {
+/** Synchronous twin of writeFileAtomic (text as UTF-8, or bytes), for exit handlers and caches. */
+export function writeFileAtomicSync(file: string, data: string | Uint8Array): void {
   const tmp = tempPath(file);
   try {
     const fd = fs.openSync(tmp, 'w');
     try {
-      fs.writeFileSync(fd, data, 'utf8');
+      if (typeof data === 'string') fs.writeFileSync(fd, data, 'utf8');
+      else fs.writeFileSync(fd, data);
       fs.fsyncSync(fd);
     } finally {
       fs.closeSync(fd);
