@@ -1,16 +1,12 @@
 /**
- * All of one network's sweep episodes (every weight x every rep) run in lockstep, one lane per episode.
- * The plan is interpreted node by node with the node's work done for every live lane at once, so the
- * per-node costs of an interpreter (finding sources, dispatching on the activation) are paid once per step
- * instead of once per episode, and nothing is compiled per network: fresh networks run as fast as old ones.
- *
- * Each lane performs exactly the operations of the plain interpreter in the same order (sum from 0 over
- * sources in slot order, times its weight, activated), so results are bit-identical to it.
- * Lanes whose episode has ended are swapped out of the live range, so finished episodes cost nothing.
+ * All of one network's sweep episodes (every weight x every rep) run in lockstep, one lane per episode,
+ * through the lane-parallel forward pass (lanes.ts): the per-node costs of an interpreter are paid once per
+ * step instead of once per episode, and nothing is compiled per network, so fresh networks run as fast as
+ * old ones. Lanes whose episode has ended are swapped out of the live range, so finished episodes cost nothing.
  */
 import type { ControlTask } from '../envs/task.js';
-import { ACTIVATION_IDS, activationSource } from '../neat/activations.js';
 import type { Plan } from '../neat/plan.js';
+import { forwardLanes, laneSources } from './lanes.js';
 
 /** Reusable buffers for lockstep sweeps, grown on demand. */
 export class LockstepScratch {
@@ -51,7 +47,7 @@ export function lockstepEpisodes(
   connectionWeights: Float64Array | null = null,
 ): number {
   const L = weights.length * starts.length;
-  const { nInput, nNodes, nOutput, activation, inStart, inSrc } = plan;
+  const { nInput, nNodes, nOutput } = plan;
   scratch.ensure(task, L, nNodes);
   const { values } = scratch;
   // Per live position a: which lane it holds, its weight, its running return and step count.
@@ -68,7 +64,7 @@ export function lockstepEpisodes(
     task.observe(states[a], obs[a]);
   }
   // Where each connection's source values start in `values` (node-major, one entry per lane).
-  const srcBase = Int32Array.from(inSrc, (src) => src * L);
+  const srcBase = laneSources(plan, L);
   let live = L;
   let steps = 0;
   const outBase = (nNodes - nOutput) * L;
@@ -78,25 +74,7 @@ export function lockstepEpisodes(
       const base = (i + 1) * L;
       for (let a = 0; a < live; a++) values[base + a] = obs[a][i];
     }
-    for (let slot = nInput + 1; slot < nNodes; slot++) {
-      const base = slot * L;
-      const k0 = inStart[slot];
-      const k1 = inStart[slot + 1];
-      if (connectionWeights) {
-        for (let a = 0; a < live; a++) {
-          let sum = 0;
-          for (let k = k0; k < k1; k++) sum += values[srcBase[k] + a] * connectionWeights[k];
-          values[base + a] = sum;
-        }
-      } else {
-        for (let a = 0; a < live; a++) {
-          let sum = 0;
-          for (let k = k0; k < k1; k++) sum += values[srcBase[k] + a];
-          values[base + a] = sum;
-        }
-      }
-      activateLanes(activation[slot], values, base, w, live);
-    }
+    forwardLanes(plan, values, L, live, w, srcBase, connectionWeights);
     steps += live;
     // Outputs go to each lane's own action array first: retiring a lane below reorders positions.
     for (let a = 0; a < live; a++) {
@@ -119,16 +97,6 @@ export function lockstepEpisodes(
   }
   return steps;
 }
-
-/**
- * values[base + a] = act(w[a] * values[base + a]) for every live lane, dispatching on the activation once per
- * node rather than once per lane; generated from the formulas in activations.ts.
- */
-const activateLanes = new Function('id', 'v', 'base', 'w', 'live', `const end = base + live;
-switch (id) {
-${ACTIVATION_IDS.map((id) => `  case ${id}: for (let i = base; i < end; i++) { const x = w[i - base] * v[i]; v[i] = ${activationSource(id, 'x')}; } return;`).join('\n')}
-  default: throw new Error('unknown activation id ' + id);
-}`) as (id: number, v: Float64Array, base: number, w: Float64Array, live: number) => void;
 
 function swap<T extends { [i: number]: unknown }>(xs: T, i: number, j: number): void {
   const tmp = xs[i];
