@@ -13,6 +13,7 @@ import { ensureDirSync, writeFileAtomicSync } from './io/atomic.js';
 import { ChampionError, loadChampion, makeChampion, serializeChampion, validateChampion } from './io/champion.js';
 import { readPackageJson } from './io/package-files.js';
 import { parseReferenceOut, ReferenceOutError } from './io/reference-out.js';
+import { testAccuracies, testClassifier, tuneSharedAccuracy, type AccuracyResult } from './run/accuracy.js';
 import { testChampion } from './run/protocol.js';
 import { replayChampion, STANDARD_WEIGHTS } from './run/replay.js';
 import { tuneShared, tuneWeights } from './run/tune.js';
@@ -54,6 +55,22 @@ function writeOut(file: string, text: string): void {
 }
 
 /** A fresh program per call: commander keeps parsed option values on its command objects. */
+/** `wann test` for a classification champion: the paper's accuracy table. */
+function printAccuracy(name: string, r: AccuracyResult, json: boolean): void {
+  if (json) {
+    process.stdout.write(JSON.stringify(r) + '\n');
+    return;
+  }
+  const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
+  const out = (line: string) => process.stdout.write(line + '\n');
+  out(`${name}: ${r.task}, ${r.testImages} test images`);
+  out(`  random shared weight   ${pct(r.randomShared.mean)} ± ${pct(r.randomShared.std)}  (${r.randomShared.draws} draws of w ~ U(-2, 2), seed ${r.seed})`);
+  out(`  ensemble of weights    ${pct(r.ensemble.accuracy)}  (votes of w = ${r.ensemble.weights.join(', ')})`);
+  out(`  tuned shared weight    ${'missing' in r.tunedShared ? `missing: ${r.tunedShared.missing}` : `${pct(r.tunedShared.accuracy)}  (w = ${r.tunedShared.weight})`}`);
+  if (!('missing' in r.tunedWeights)) out(`  tuned weights          ${pct(r.tunedWeights.accuracy)}`);
+  out(`  per weight: ${Object.entries(r.perWeight).map(([w, a]) => `${w}: ${pct(a)}`).join(', ')}`);
+}
+
 function buildProgram(): Command {
   const program = new Command('wann')
     .description('Weight Agnostic Neural Networks: evolve network topologies that work with one shared weight')
@@ -72,7 +89,7 @@ function buildProgram(): Command {
     .option('--workers <n>', 'worker threads for the pool backend', integer('--workers', 1, 256))
     .option('--resume <run-dir>', 'continue a stopped or crashed run from its newest good checkpoint')
     .option('--force', 'with --resume: continue even though the config differs from the run\'s')
-    .option('--checkpoint-every <n>', 'write a checkpoint every n generations', integer('--checkpoint-every', 1), 1)
+    .option('--checkpoint-every <n>', 'write a checkpoint every n generations (default: as often as keeps checkpointing under about 5% of the run time)', integer('--checkpoint-every', 1))
     .option('--keep-checkpoints <k>', 'keep the k newest checkpoints', integer('--keep-checkpoints', 1, 1000), 3)
     .option('--quiet', 'print only the final line')
     .option('--serve', 'serve the live viewer while evolving (and after, until Ctrl-C)')
@@ -104,6 +121,13 @@ function buildProgram(): Command {
     .option('--json', 'print one JSON object instead of a table')
     .action(async (file: string, opts) => {
       const champion = await loadChampion(file);
+      if (getTask(champion.task).kind === 'classify') {
+        const weights = opts.weight !== undefined ? [opts.weight] : STANDARD_WEIGHTS;
+        const accuracy = testAccuracies(champion, weights);
+        if (opts.json) process.stdout.write(JSON.stringify({ task: champion.task, accuracy }) + '\n');
+        else for (const [w, a] of Object.entries(accuracy)) process.stdout.write(`${w.padStart(8)} ${(100 * a).toFixed(2).padStart(8)}% test accuracy\n`);
+        return;
+      }
       const result = replayChampion(champion, {
         weights: opts.weight !== undefined ? [opts.weight] : undefined,
         episodes: opts.episodes,
@@ -125,11 +149,16 @@ function buildProgram(): Command {
   program.command('test')
     .description('the paper\'s protocol: random weights, random shared weight, tuned shared weight, tuned weights, and each standard weight')
     .argument('<champion>', 'champion JSON file')
-    .option('--episodes <n>', 'episodes per condition', integer('--episodes', 1, 100_000), 100)
+    .option('--episodes <n>', 'episodes per condition (classification: random shared weights drawn)', integer('--episodes', 1, 100_000), 100)
     .option('--seed <n>', 'seed of the episodes (the same episodes as wann run --seed)', integer('--seed', 0, 2 ** 32 - 1), 0)
     .option('--json', 'print one JSON object instead of a table')
     .action(async (file: string, opts) => {
-      const result = testChampion(await loadChampion(file), { episodes: opts.episodes, seed: opts.seed });
+      const champion = await loadChampion(file);
+      if (getTask(champion.task).kind === 'classify') {
+        printAccuracy(basename(file), testClassifier(champion, { draws: opts.episodes, seed: opts.seed }), opts.json);
+        return;
+      }
+      const result = testChampion(champion, { episodes: opts.episodes, seed: opts.seed });
       if (opts.json) {
         process.stdout.write(JSON.stringify(result) + '\n');
         return;
@@ -159,7 +188,15 @@ function buildProgram(): Command {
     .action(async (file: string, opts) => {
       if (Boolean(opts.shared) === Boolean(opts.weights)) throw new RunFilesError('tune: give exactly one of --shared or --weights');
       let champion = await loadChampion(file);
-      const evaluator = await createEvaluator({ backend: opts.backend, workers: opts.workers ?? null, reps: 1, weights: [1] });
+      if (getTask(champion.task).kind === 'classify') {
+        if (opts.weights) throw new RunFilesError('tune: --weights is for control tasks; classification champions take --shared');
+        const t = tuneSharedAccuracy(champion);
+        champion = validateChampion({ ...champion, sharedWeight: t.weight });
+        writeOut(opts.out ?? file, serializeChampion(champion));
+        process.stdout.write(`tuned shared weight: ${t.weight} (training accuracy ${(100 * t.accuracy).toFixed(2)}%)\nwritten: ${opts.out ?? file}\n`);
+        return;
+      }
+      const evaluator = await createEvaluator({ backend: opts.backend, workers: opts.workers ?? null });
       const out = (line: string) => process.stdout.write(line + '\n');
       try {
         let shared = champion.sharedWeight;

@@ -43,7 +43,7 @@ describe('defaults', () => {
     expect(DEFAULT_CONFIG.population).toEqual({ size: 128, initEnable: 0.5 });
     expect(DEFAULT_CONFIG.mutation).toEqual({ addConnection: 0.2, addNode: 0.25, enable: 0.05, changeActivation: 0.5 });
     expect(DEFAULT_CONFIG.selection).toEqual({ cullRatio: 0.2, eliteRatio: 0.2, tournamentSize: 8, probMoo: 0.8, crowding: 'range' });
-    expect(DEFAULT_CONFIG.eval).toEqual({ reps: 4, weights: [-2, -1, -0.5, 0.5, 1, 2], backend: 'inline', workers: null });
+    expect(DEFAULT_CONFIG.eval).toEqual({ reps: 4, batchSize: null, weights: [-2, -1, -0.5, 0.5, 1, 2], backend: 'inline', workers: null });
     expect(Object.isFrozen(DEFAULT_CONFIG.eval.weights)).toBe(true);
   });
 
@@ -120,7 +120,7 @@ describe('bad configs are rejected with a one-line message', () => {
   const ok = { task: 'cartpole' };
   const cases: [string, unknown, string[]][] = [
     ['unknown top-level key', { ...ok, generation: 5 }, ['config.generation: unknown field (expected one of: task, seed, generations,']],
-    ['unknown nested key', { ...ok, eval: { backnd: 'pool' } }, ['config.eval.backnd: unknown field (expected one of: reps, weights, backend, workers)']],
+    ['unknown nested key', { ...ok, eval: { backnd: 'pool' } }, ['config.eval.backnd: unknown field (expected one of: reps, batchSize, weights, backend, workers)']],
     ['string for generations', { ...ok, generations: '100' }, ['config.generations: expected an integer in [1, 10000000], got "100"']],
     ['non-integer size', { ...ok, population: { size: 1.5 } }, ['config.population.size: expected an integer in [2, 100000], got 1.5']],
     ['size too large', { ...ok, population: { size: 1e6 } }, ['config.population.size:', 'got 1000000']],
@@ -131,18 +131,18 @@ describe('bad configs are rejected with a one-line message', () => {
     ['empty weights', { ...ok, eval: { weights: [] } }, ['config.eval.weights: expected a non-empty array of non-zero numbers (at most 64), got []']],
     ['weight 0', { ...ok, eval: { weights: [-1, 0, 1] } }, ['config.eval.weights[1]: expected a non-zero number, got 0']],
     ['weight not a number', { ...ok, eval: { weights: [1, 'two'] } }, ['config.eval.weights[1]: expected a non-zero number, got "two"']],
-    ['unknown task', { task: 'walker' }, ['config.task: expected one of "cartpole", "swingup", got "walker"']],
+    ['unknown task', { task: 'walker' }, ['config.task: expected one of "cartpole", "swingup", "mnist", got "walker"']],
     ['unknown backend', { ...ok, eval: { backend: 'gpu' } }, ['config.eval.backend: expected one of "inline", "pool", got "gpu"']],
     ['workers 0', { ...ok, eval: { workers: 0 } }, ['config.eval.workers: expected an integer in [1, 256] or null, got 0']],
     ['tournamentSize 0', { ...ok, selection: { tournamentSize: 0 } }, ['config.selection.tournamentSize: expected an integer in [1, 10000], got 0']],
     ['seed too large', { ...ok, seed: 2 ** 32 }, ['config.seed: expected an integer in [0, 4294967295], got 4294967296']],
     ['stopAtFitness a string', { ...ok, stopAtFitness: 'high' }, ['config.stopAtFitness: expected a number or null, got "high"']],
     ['nested object a number', { ...ok, population: 5 }, ['config.population: expected an object, got 5']],
-    ['missing task', { seed: 1 }, ['config.task: required field missing (expected one of "cartpole", "swingup")']],
+    ['missing task', { seed: 1 }, ['config.task: required field missing (expected one of "cartpole", "swingup", "mnist")']],
     ['an array', [1, 2], ['config: expected an object, got [1,2]']],
     ['a number', 42, ['config: expected an object, got 42']],
     ['null', null, ['config: expected an object, got null']],
-    ['long value is cut', { task: 'x'.repeat(500) }, ['config.task: expected one of "cartpole", "swingup", got "xxxx', 'xxx...']],
+    ['long value is cut', { task: 'x'.repeat(500) }, ['config.task: expected one of "cartpole", "swingup", "mnist", got "xxxx', 'xxx...']],
   ];
 
   for (const [name, raw, fragments] of cases) {

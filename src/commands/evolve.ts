@@ -28,7 +28,7 @@ export interface EvolveFlags {
   host: string;
   resume?: string;
   force?: boolean;
-  checkpointEvery: number;
+  checkpointEvery?: number;
   keepCheckpoints: number;
 }
 
@@ -82,7 +82,7 @@ export async function evolveCommand(configPath: string | undefined, opts: Evolve
     if (opts.serve) server = await startServer(hub, { host: opts.host, port: opts.port });
     const reporters: Reporter[] = [
       runFilesReporter(out, filesResume ?? undefined),
-      checkpointReporter(out, { every: opts.checkpointEvery, keep: opts.keepCheckpoints }),
+      checkpointReporter(out, { every: opts.checkpointEvery ?? null, keep: opts.keepCheckpoints }),
       { generation: (s) => { lastGeneration = s.generation; } },
     ];
     if (!opts.quiet) reporters.push(progressReporter(print, Boolean(process.stdout.isTTY)));

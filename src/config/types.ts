@@ -3,7 +3,7 @@
  * the task and overrides what it wants. Reference names (WANN/p/*.json) are given for each field.
  */
 export interface WannConfig {
-  /** Task name from the registry: "cartpole" | "swingup". */
+  /** Task name from the registry: "cartpole" | "swingup" | "mnist". */
   task: string;
   /** Run seed: every random stream is derived from it. */
   seed: number;
@@ -37,8 +37,10 @@ export interface WannConfig {
     crowding: 'range' | 'reference';
   };
   eval: {
-    /** Episodes per shared weight per individual (alg_nReps). */
+    /** Episodes per shared weight per individual (alg_nReps); classification tasks use one batch instead. */
     reps: number;
+    /** Classification: training images per generation (null: the task's own, 1,000 for MNIST). */
+    batchSize: number | null;
     /** The shared weights swept (alg_wDist "standard"). */
     weights: number[];
     /** Where episodes run: "inline" (this thread) or "pool" (worker threads). */

@@ -18,6 +18,7 @@ const THETA_THRESHOLD = (12 * 2 * Math.PI) / 360;
 const X_THRESHOLD = 2.4;
 
 export const cartpole: ControlTask = {
+  kind: 'control',
   name: 'cartpole',
   description: 'CartPole-v1 balancing: keep the pole up for 500 steps by pushing the cart left or right',
   nInput: 4,

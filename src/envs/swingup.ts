@@ -21,6 +21,7 @@ const FRICTION = 0.1;
 const X_THRESHOLD = 2.4;
 
 export const swingup: ControlTask = {
+  kind: 'control',
   name: 'swingup',
   description: 'CartPoleSwingUp (WANN reference): swing the pole up from hanging and balance it, 1000 steps',
   nInput: 5,

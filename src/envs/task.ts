@@ -1,10 +1,13 @@
 /**
- * A control task is data (sizes, names, activation pool, episode length) plus the physics, written once as
- * functions over a flat state array so that every evaluator (inline, worker, GPU packer, viewer) shares it.
+ * Tasks are data plus one step function. A control task is data (sizes, names, activation pool, episode
+ * length) plus the physics, written once as functions over a flat state array so that every evaluator
+ * (inline, worker, GPU packer, viewer) shares it. A classification task is data only: its "step" is the
+ * batched forward pass and the softmax cross-entropy, the same for every dataset (eval/classify.ts).
  */
 import type { Rng } from '../random.js';
 
 export interface ControlTask {
+  readonly kind: 'control';
   readonly name: string;
   readonly description: string;
   readonly nInput: number;
@@ -36,3 +39,26 @@ export interface ControlTask {
   /** True when `state` ends the episode early (the cart left the track, the pole fell). */
   failed(state: Float64Array): boolean;
 }
+
+/** Classify images: one forward pass per image, softmax over the outputs (reference: classify_gym.py). */
+export interface ClassifyTask {
+  readonly kind: 'classify';
+  readonly name: string;
+  readonly description: string;
+  /** Pixels per image (row-major), then the number of classes. */
+  readonly nInput: number;
+  readonly nOutput: number;
+  readonly inputNames: readonly string[];
+  readonly outputNames: readonly string[];
+  readonly activations: readonly number[];
+  /** Image shape, for pictures of inputs (nInput = width * height). */
+  readonly imageWidth: number;
+  readonly imageHeight: number;
+  /** Training images per generation when the config does not say (the reference's 1,000). */
+  readonly batchSize: number;
+  /** Which dataset loader provides the images (src/data/datasets.ts); tasks stay data, loaders do I/O. */
+  readonly dataset: string;
+  readonly solvedAt: number | null;
+}
+
+export type Task = ControlTask | ClassifyTask;

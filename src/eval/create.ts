@@ -4,7 +4,7 @@ import type { Evaluator } from './evaluator.js';
 import { InlineEvaluator } from './inline.js';
 import { PoolEvaluator } from './pool.js';
 
-export async function createEvaluator(settings: WannConfig['eval']): Promise<Evaluator> {
+export async function createEvaluator(settings: Pick<WannConfig['eval'], 'backend' | 'workers'>): Promise<Evaluator> {
   if (settings.backend === 'pool') return PoolEvaluator.start(settings.workers ?? undefined);
   return new InlineEvaluator();
 }

@@ -16,6 +16,11 @@ export interface SweepRequest {
    */
   starts: Float64Array[];
   /**
+   * Classification tasks: the generation's training images (indices into the task's training set), the
+   * same for every individual. Control tasks leave it out; classification tasks ignore `starts`.
+   */
+  batch?: Int32Array;
+  /**
    * Optional, per plan: its own connection weights in plan order (see planWeights), each scaled by the swept
    * weight. Weight tuning uses this; evolution leaves it out (every connection weighs 1).
    */
@@ -25,7 +30,7 @@ export interface SweepRequest {
 export interface SweepResult {
   /** returns[i * weights.length + k]: individual i's mean return over the reps at weight k. */
   returns: Float64Array;
-  /** Environment steps run in all. */
+  /** Environment steps run in all (classification: forward passes, images x weights x individuals). */
   steps: number;
 }
 

@@ -2,7 +2,7 @@
 import { getTask } from '../envs/registry.js';
 import type { ForwardKind } from '../neat/network.js';
 import type { Evaluator, SweepRequest, SweepResult } from './evaluator.js';
-import { sweepPlans } from './sweep.js';
+import { sweepRange } from './sweep.js';
 
 export class InlineEvaluator implements Evaluator {
   readonly name = 'inline';
@@ -12,7 +12,7 @@ export class InlineEvaluator implements Evaluator {
 
   async evaluate(request: SweepRequest): Promise<SweepResult> {
     const returns = new Float64Array(request.plans.length * request.weights.length);
-    const steps = sweepPlans(getTask(request.task), request.plans, request.weights, request.starts, returns, 0, request.plans.length, this.forward, undefined, request.connectionWeights);
+    const steps = sweepRange(getTask(request.task), request, returns, 0, request.plans.length, this.forward);
     return { returns, steps };
   }
 

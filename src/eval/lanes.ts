@@ -16,7 +16,53 @@ export function laneSources(plan: Plan, L: number): Int32Array {
   return Int32Array.from(plan.inSrc, (src) => src * L);
 }
 
-/** Computes slots nInput+1 .. nNodes-1 for lanes [0, live) of a values array laid out for L lanes. */
+/**
+ * Sums that do not depend on the shared weight, computed once and reused at every weight: when all lanes
+ * see the same inputs at several weights (a batch of images), a node fed only by the bias and inputs has the
+ * same pre-activation sum at every weight, and only its activation of w * sum changes.
+ */
+export interface InputSums {
+  /** 1 for each slot whose sources are all bias or inputs. */
+  inputOnly: Uint8Array;
+  /** Those slots' sums, laid out like `values`. */
+  sums: Float64Array;
+}
+
+/** Marks the slots fed only by the bias and inputs. */
+export function inputOnlySlots(plan: Plan): Uint8Array {
+  const flags = new Uint8Array(plan.nNodes);
+  for (let slot = plan.nInput + 1; slot < plan.nNodes; slot++) {
+    let only = 1;
+    for (let k = plan.inStart[slot]; k < plan.inStart[slot + 1]; k++) if (plan.inSrc[k] > plan.nInput) only = 0;
+    flags[slot] = only;
+  }
+  return flags;
+}
+
+/** Fills `pre.sums` for the input-only slots from the bias and input rows of `values`. */
+export function computeInputSums(plan: Plan, values: Float64Array, L: number, live: number, srcBase: Int32Array, connectionWeights: Float64Array | null, pre: InputSums): void {
+  const { sums, inputOnly } = pre;
+  for (let slot = plan.nInput + 1; slot < plan.nNodes; slot++) {
+    if (!inputOnly[slot]) continue;
+    const base = slot * L;
+    // The same operations in the same order as forwardLanes' sums: 0, then each source in slot order.
+    for (let a = 0; a < live; a++) sums[base + a] = 0;
+    for (let k = plan.inStart[slot]; k < plan.inStart[slot + 1]; k++) {
+      const src = srcBase[k];
+      if (connectionWeights) {
+        const cw = connectionWeights[k];
+        for (let a = 0; a < live; a++) sums[base + a] += values[src + a] * cw;
+      } else {
+        for (let a = 0; a < live; a++) sums[base + a] += values[src + a];
+      }
+    }
+  }
+}
+
+/**
+ * Computes slots nInput+1 .. nNodes-1 for lanes [0, live) of a values array laid out for L lanes; with `pre`,
+ * the input-only slots are activated from their precomputed sums.
+ */
 export function forwardLanes(
   plan: Plan,
   values: Float64Array,
@@ -27,10 +73,15 @@ export function forwardLanes(
   srcBase: Int32Array,
   /** Per-connection weights in plan order (scaled by each lane's weight), or null for all 1. */
   connectionWeights: Float64Array | null,
+  pre: InputSums | null = null,
 ): void {
   const { nInput, nNodes, activation, inStart } = plan;
   for (let slot = nInput + 1; slot < nNodes; slot++) {
     const base = slot * L;
+    if (pre && pre.inputOnly[slot]) {
+      activateLanes(activation[slot], pre.sums, values, base, w, live);
+      continue;
+    }
     const k0 = inStart[slot];
     const k1 = inStart[slot + 1];
     const fanIn = k1 - k0;
@@ -51,19 +102,19 @@ export function forwardLanes(
         for (let a = 0; a < live; a++) values[base + a] += values[src + a];
       }
     }
-    activateLanes(activation[slot], values, base, w, live);
+    activateLanes(activation[slot], values, values, base, w, live);
   }
 }
 
 /**
- * values[base + a] = act(w[a] * values[base + a]) for every live lane, dispatching on the activation once per
- * node rather than once per lane; generated from the formulas in activations.ts.
+ * v[base + a] = act(w[a] * sum[base + a]) for every live lane (sum may be v itself), dispatching on the
+ * activation once per node rather than once per lane; generated from the formulas in activations.ts.
  */
-const activateLanes = new Function('id', 'v', 'base', 'w', 'live', `const end = base + live;
+const activateLanes = new Function('id', 'sum', 'v', 'base', 'w', 'live', `const end = base + live;
 switch (id) {
-${ACTIVATION_IDS.map((id) => `  case ${id}: for (let i = base; i < end; i++) { const x = w[i - base] * v[i]; v[i] = ${activationSource(id, 'x')}; } return;`).join('\n')}
+${ACTIVATION_IDS.map((id) => `  case ${id}: for (let i = base; i < end; i++) { const x = w[i - base] * sum[i]; v[i] = ${activationSource(id, 'x')}; } return;`).join('\n')}
   default: throw new Error('unknown activation id ' + id);
-}`) as (id: number, v: Float64Array, base: number, w: Float64Array, live: number) => void;
+}`) as (id: number, sum: Float64Array, v: Float64Array, base: number, w: Float64Array, live: number) => void;
 
 /**
  * The fused form for a node with one or two sources: v[base + a] = act(w[a] * (0 + v[s0 + a] [+ v[s1 + a]])),

@@ -43,7 +43,7 @@ export class PoolEvaluator implements Evaluator {
     for (let first = 0; first < plans.length; first += size) {
       const packed = packPlans(plans.slice(first, first + size));
       const job: ChunkTask = {
-        task: request.task, weights: [...weights], starts: request.starts, packed, first, forward: this.forward,
+        task: request.task, weights: [...weights], starts: request.starts, batch: request.batch, packed, first, forward: this.forward,
         connectionWeights: request.connectionWeights?.slice(first, first + size),
       };
       jobs.push(this.pool.run(job, { transferList: transferList(packed), signal }).then((r: ChunkResult) => {

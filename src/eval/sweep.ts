@@ -2,16 +2,39 @@
  * The shared-weight sweep (spec §1.6), written once for every CPU backend: each plan runs one episode per
  * (rep, weight) from the rep's initial state; a weight's score is the mean over reps.
  */
-import type { ControlTask } from '../envs/task.js';
+import { datasetFor } from '../data/datasets.js';
+import type { ControlTask, Task } from '../envs/task.js';
 import { networkFn, weightedNetwork, type ForwardKind } from '../neat/network.js';
 import type { Plan } from '../neat/plan.js';
 import type { Fitness } from '../neat/search.js';
-import { streamFor } from '../rng.js';
+import { shuffle, streamFor } from '../rng.js';
+import { BatchScratch, sweepBatch } from './classify.js';
 import { makeScratch, runEpisode, type EpisodeScratch } from './episode.js';
+import type { SweepRequest } from './evaluator.js';
 import { lockstepEpisodes, LockstepScratch } from './lockstep.js';
 
-/** Lockstep buffers, one set per thread (each worker has its own module instance). */
+/** Lockstep and batch buffers, one set per thread (each worker has its own module instance). */
 const lockstepScratch = new LockstepScratch();
+const batchScratch = new BatchScratch();
+
+/**
+ * Sweeps plans[from..to) of a request for any kind of task, writing per-weight scores into `out` at the same
+ * individual positions; returns the steps (control) or forward passes (classification) run.
+ */
+export function sweepRange(
+  task: Task,
+  request: Omit<SweepRequest, 'task'>,
+  out: Float64Array,
+  from: number,
+  to: number,
+  forwardKind: ForwardKind = 'lockstep',
+): number {
+  if (task.kind === 'classify') {
+    if (!request.batch) throw new Error(`task ${task.name} needs a batch of training images`);
+    return sweepBatch(datasetFor(task).train, request.batch, request.plans, request.weights, out, from, to, batchScratch, request.connectionWeights);
+  }
+  return sweepPlans(task, request.plans, request.weights, request.starts, out, from, to, forwardKind, undefined, request.connectionWeights);
+}
 
 /** Sweeps plans[from..to) and writes their per-weight means into `out` at the same individual positions. */
 export function sweepPlans(
@@ -71,6 +94,15 @@ export function drawStarts(task: ControlTask, count: number, name: (i: number) =
 /** The initial states of a generation's reps, drawn from streams named by (run seed, generation, rep). */
 export function generationStarts(task: ControlTask, seed: number, generation: number, reps: number): Float64Array[] {
   return drawStarts(task, reps, (r) => [seed, 'episode', generation, r]);
+}
+
+/**
+ * The training images of a generation (classification): the first `size` of a permutation of the training
+ * set drawn from the stream (run seed, "batch", generation), shared by the whole population (spec §4).
+ */
+export function generationBatch(seed: number, generation: number, trainSize: number, size: number): Int32Array {
+  const order = shuffle(streamFor(seed, 'batch', generation), Array.from({ length: trainSize }, (_, i) => i));
+  return Int32Array.from(order.slice(0, Math.min(size, trainSize)));
 }
 
 /** Reduces an individual's per-weight means to the search's two fitness values (reference: tell()). */

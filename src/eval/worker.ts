@@ -1,17 +1,18 @@
 /**
- * A pool worker: sweeps one chunk of plans. It holds no state between tasks but its scratch buffers, so
- * which worker runs which chunk can never change a result.
+ * A pool worker: sweeps one chunk of plans. It holds no state between tasks but its scratch buffers (and a
+ * classification task's dataset, loaded once), so which worker runs which chunk can never change a result.
  */
 import { getTask } from '../envs/registry.js';
 import type { ForwardKind } from '../neat/network.js';
 import { unpackPlans, type PackedPlans } from '../neat/plan-pack.js';
-import { makeScratch } from './episode.js';
-import { sweepPlans } from './sweep.js';
+import { sweepRange } from './sweep.js';
 
 export interface ChunkTask {
   task: string;
   weights: number[];
   starts: Float64Array[];
+  /** Classification: the generation's training images (see SweepRequest). */
+  batch?: Int32Array;
   packed: PackedPlans;
   /** Index of the chunk's first individual in the generation, for error messages. */
   first: number;
@@ -29,11 +30,10 @@ export default function sweepChunk(job: ChunkTask): ChunkResult {
   const task = getTask(job.task);
   const plans = unpackPlans(job.packed);
   const returns = new Float64Array(plans.length * job.weights.length);
-  const scratch = makeScratch(task);
   let steps = 0;
   for (let i = 0; i < plans.length; i++) {
     try {
-      steps += sweepPlans(task, plans, job.weights, job.starts, returns, i, i + 1, job.forward, scratch, job.connectionWeights);
+      steps += sweepRange(task, { ...job, plans }, returns, i, i + 1, job.forward);
     } catch (e) {
       throw new Error(`evaluating individual ${job.first + i} on task ${job.task} failed: ${(e as Error).message}`);
     }

@@ -6,7 +6,8 @@
 import type { WannConfig } from '../config/types.js';
 import { getTask } from '../envs/registry.js';
 import type { Evaluator } from '../eval/evaluator.js';
-import { fitnessOf, generationStarts } from '../eval/sweep.js';
+import { datasetFor } from '../data/datasets.js';
+import { fitnessOf, generationBatch, generationStarts } from '../eval/sweep.js';
 import { cloneGenome, enabledConnections } from '../neat/genome.js';
 import { compile } from '../neat/plan.js';
 import { WannSearch, type Fitness, type SearchState } from '../neat/search.js';
@@ -69,10 +70,13 @@ export async function evolve(
     const t0 = performance.now();
     const genomes = search.ask();
     const plans = genomes.map(compile);
-    const starts = generationStarts(task, config.seed, gen, reps);
+    // Control tasks: every individual meets the same initial states; classification: the same images.
+    const request = task.kind === 'control'
+      ? { task: task.name, plans, weights, starts: generationStarts(task, config.seed, gen, reps) }
+      : { task: task.name, plans, weights, starts: [], batch: generationBatch(config.seed, gen, datasetFor(task).train.n, config.eval.batchSize ?? task.batchSize) };
     let result;
     try {
-      result = await evaluator.evaluate({ task: task.name, plans, weights, starts }, options.signal);
+      result = await evaluator.evaluate(request, options.signal);
     } catch (e) {
       if (options.signal?.aborted) { reason = 'interrupted'; break; } // the generation is abandoned, not recorded
       throw e;
@@ -80,7 +84,7 @@ export async function evolve(
     const { returns, steps } = result;
     const fitness: Fitness[] = genomes.map((_, i) => fitnessOf(returns, i, weights.length));
     search.tell(fitness);
-    const generationEpisodes = genomes.length * weights.length * reps;
+    const generationEpisodes = genomes.length * weights.length * (task.kind === 'control' ? reps : 1);
     episodes += generationEpisodes;
 
     // The generation's best is the highest mean (ties: lowest index); the champion is the best ever seen.

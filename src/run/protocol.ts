@@ -4,7 +4,7 @@
  * shared weight, and the tuned per-connection weights — plus the mean at each standard weight. Episodes start
  * where `wann run --seed S` starts them, so the figures line up with a replay.
  */
-import { getTask } from '../envs/registry.js';
+import { getControlTask } from '../envs/registry.js';
 import { makeScratch, runEpisode } from '../eval/episode.js';
 import { championToGenome, type Champion } from '../io/champion.js';
 import { networkFn, weightedNetwork, type NetworkFn } from '../neat/network.js';
@@ -36,13 +36,13 @@ function stats(returns: number[]): { mean: number; std: number; episodes: number
 
 /** Initial states of the test episodes: those of `wann run --seed seed`. */
 export function testStarts(taskName: string, seed: number, episodes: number): Float64Array[] {
-  return replayStarts(getTask(taskName), seed, episodes);
+  return replayStarts(getControlTask(taskName), seed, episodes);
 }
 
 export function testChampion(champion: Champion, options: { episodes?: number; seed?: number } = {}): TestResult {
   const episodes = options.episodes ?? 100;
   const seed = options.seed ?? 0;
-  const task = getTask(champion.task);
+  const task = getControlTask(champion.task);
   const genome = championToGenome(champion);
   const plan = compile(genome);
   const shared = networkFn(plan);

@@ -2,7 +2,7 @@
  * Replays a champion: `episodes` episodes at each shared weight, every weight from the same initial states
  * (drawn from streams named by the replay seed), as `wann run` and library users do.
  */
-import { getTask } from '../envs/registry.js';
+import { getControlTask } from '../envs/registry.js';
 import type { ControlTask } from '../envs/task.js';
 import { drawStarts } from '../eval/sweep.js';
 import { makeScratch, runEpisode } from '../eval/episode.js';
@@ -40,7 +40,7 @@ export function replayStarts(task: ControlTask, seed: number, count: number, fir
 }
 
 export function replayChampion(champion: Champion, options: ReplayOptions = {}): ReplayResult {
-  const task = getTask(champion.task);
+  const task = getControlTask(champion.task);
   const weights = options.weights ?? champion.sweep?.weights ?? STANDARD_WEIGHTS;
   const episodes = options.episodes ?? 100;
   const seed = options.seed ?? 0;

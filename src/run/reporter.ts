@@ -3,7 +3,7 @@
  * live server all plug in here, and the loop knows none of them by name.
  */
 import type { WannConfig } from '../config/types.js';
-import type { ControlTask } from '../envs/task.js';
+import type { Task } from '../envs/task.js';
 import type { Genome } from '../neat/genome.js';
 import type { SearchState, SecondObjective } from '../neat/search.js';
 
@@ -32,7 +32,7 @@ export interface ChampionRecord {
 
 export interface RunInfo {
   config: WannConfig;
-  task: ControlTask;
+  task: Task;
   evaluator: string;
   /** The generation a resumed run continues after (null for a fresh run). */
   resumedFrom: number | null;

@@ -6,7 +6,7 @@
  *   (antithetic Gaussian samples, centred-rank fitness shaping, Adam steps). Seeded, so reruns agree.
  */
 import type { Evaluator } from '../eval/evaluator.js';
-import { getTask } from '../envs/registry.js';
+import { getControlTask } from '../envs/registry.js';
 import { championToGenome, type Champion } from '../io/champion.js';
 import { compile, planWeights } from '../neat/plan.js';
 import { gaussian } from '../random.js';
@@ -15,7 +15,17 @@ import { drawStarts } from '../eval/sweep.js';
 
 /** Training episodes: streams named 'tune', so they never coincide with the test episodes ('replay'). */
 function trainingStarts(taskName: string, seed: number, label: string | number, episodes: number): Float64Array[] {
-  return drawStarts(getTask(taskName), episodes, (e) => [seed, 'tune', label, e]);
+  return drawStarts(getControlTask(taskName), episodes, (e) => [seed, 'tune', label, e]);
+}
+
+/** Multiples of `step` in [from, to], 0 excluded (a zero weight silences every connection). */
+export function weightGrid(from: number, to: number, step: number): number[] {
+  const out: number[] = [];
+  for (let k = Math.ceil(from / step - 1e-9); k * step <= to + 1e-9; k++) {
+    const w = Number((k * step).toFixed(6));
+    if (w !== 0) out.push(w);
+  }
+  return out;
 }
 
 export interface SharedTuning {
@@ -33,16 +43,8 @@ export async function tuneShared(champion: Champion, evaluator: Evaluator, optio
     returns.forEach((r, k) => { if (r > returns[best]) best = k; });
     return { weight: weights[best], mean: returns[best] };
   };
-  const grid = (from: number, to: number, step: number) => {
-    const out: number[] = [];
-    for (let k = Math.ceil(from / step - 1e-9); k * step <= to + 1e-9; k++) {
-      const w = Number((k * step).toFixed(6));
-      if (w !== 0) out.push(w);
-    }
-    return out;
-  };
-  const coarse = await scan(grid(-2, 2, 0.05));
-  return scan(grid(Math.max(-2, coarse.weight - 0.05), Math.min(2, coarse.weight + 0.05), 0.005));
+  const coarse = await scan(weightGrid(-2, 2, 0.05));
+  return scan(weightGrid(Math.max(-2, coarse.weight - 0.05), Math.min(2, coarse.weight + 0.05), 0.005));
 }
 
 export interface WeightTuning {

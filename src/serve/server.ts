@@ -60,6 +60,7 @@ export function buildServer(hub: LiveHub): FastifyInstance {
     if (episode === null) return reply.code(400).send({ error: 'episode: expected an integer in [0, 1000000]' });
     if (!hub.task) return reply.code(404).send({ error: 'no task yet' });
     const task = getTask(hub.task);
+    if (task.kind !== 'control') return reply.code(404).send({ error: `task ${task.name} has no episodes` });
     const [state] = replayStarts(task, seed, 1, episode);
     return { task: task.name, state: Array.from(state.subarray(0, task.stateNames.length)) };
   });

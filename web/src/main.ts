@@ -44,7 +44,9 @@ function runEpisodeNow(): void {
   if (!shown || !start) return;
   const w = Number(weight.value);
   $('weight-value').textContent = w.toFixed(2);
-  const run = simulate(getTask(shown.champion.task), shown.plan, w, start);
+  const task = getTask(shown.champion.task);
+  if (task.kind !== 'control') return;
+  const run = simulate(task, shown.plan, w, start);
   const ret = $('return');
   ret.textContent = `${run.totalReward.toFixed(2)} in ${run.steps} steps`;
   ret.dataset.value = String(run.totalReward);

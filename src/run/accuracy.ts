@@ -1,0 +1,93 @@
+/**
+ * The paper's accuracy protocol for classification champions (`wann test`, `wann tune --shared`; spec §4, §6):
+ * test-set accuracy at each standard shared weight, at a random shared weight (mean ± std over draws of
+ * w ~ U(-2, 2)), for the ensemble (every standard-weight instance votes for its argmax; the most votes win,
+ * ties to the smaller digit) and at the tuned shared weight. Tuning maximises training-set accuracy, so the
+ * test images never choose the weight they are scored at.
+ */
+import { datasetFor } from '../data/datasets.js';
+import { getClassifyTask } from '../envs/registry.js';
+import { accuracy, predict, vote, type ImageSet } from '../eval/classify.js';
+import { championToGenome, type Champion } from '../io/champion.js';
+import { compile, planWeights, type Plan } from '../neat/plan.js';
+import { streamFor } from '../rng.js';
+import { STANDARD_WEIGHTS } from './replay.js';
+import { weightGrid } from './tune.js';
+
+export interface AccuracyResult {
+  task: string;
+  /** Test images scored in each condition. */
+  testImages: number;
+  seed: number;
+  /** Accuracy at each standard shared weight, keyed by String(w). */
+  perWeight: Record<string, number>;
+  randomShared: { mean: number; std: number; draws: number };
+  ensemble: { accuracy: number; weights: number[] };
+  tunedShared: { accuracy: number; weight: number } | { missing: string };
+  tunedWeights: { accuracy: number } | { missing: string };
+}
+
+export function testClassifier(champion: Champion, options: { draws?: number; seed?: number } = {}): AccuracyResult {
+  const draws = options.draws ?? 100;
+  const seed = options.seed ?? 0;
+  const task = getClassifyTask(champion.task);
+  const { test } = datasetFor(task);
+  const plan = compile(championToGenome(champion));
+  const at = (w: number) => accuracy(predict(plan, test, w), test.labels);
+
+  const perWeight: Record<string, number> = {};
+  const votes: Uint8Array[] = [];
+  for (const w of STANDARD_WEIGHTS) {
+    const predicted = predict(plan, test, w);
+    votes.push(predicted);
+    perWeight[String(w)] = accuracy(predicted, test.labels);
+  }
+  const random = Array.from({ length: draws }, (_, d) => at(4 * streamFor(seed, 'test', 'random-shared', d)() - 2));
+  const mean = random.reduce((a, b) => a + b, 0) / draws;
+  const std = Math.sqrt(random.reduce((a, r) => a + (r - mean) ** 2, 0) / draws);
+  const tunedShared = champion.sharedWeight === null
+    ? { missing: 'no tuned shared weight (run: wann tune <champion> --shared)' }
+    : { accuracy: at(champion.sharedWeight), weight: champion.sharedWeight };
+  const tunedWeights = champion.connectionWeights === null
+    ? { missing: 'no tuned connection weights' }
+    : { accuracy: accuracy(predict(plan, test, 1, planWeights(plan, champion.connectionWeights)), test.labels) };
+  return {
+    task: task.name,
+    testImages: test.n,
+    seed,
+    perWeight,
+    randomShared: { mean, std, draws },
+    ensemble: { accuracy: accuracy(vote(votes, task.nOutput), test.labels), weights: [...STANDARD_WEIGHTS] },
+    tunedShared,
+    tunedWeights,
+  };
+}
+
+/** Test-set accuracy of a champion at each weight, keyed by String(w) (`wann run`). */
+export function testAccuracies(champion: Champion, weights: readonly number[]): Record<string, number> {
+  const { test } = datasetFor(getClassifyTask(champion.task));
+  const plan = compile(championToGenome(champion));
+  return Object.fromEntries(weights.map((w) => [String(w), accuracy(predict(plan, test, w), test.labels)]));
+}
+
+/** Accuracy of `plan` on `data` at each weight. */
+function accuracies(plan: Plan, data: ImageSet, weights: number[]): number[] {
+  return weights.map((w) => accuracy(predict(plan, data, w), data.labels));
+}
+
+/**
+ * The shared weight in [-2, 2] with the best training accuracy: a 0.05 grid, then a 0.005 grid within 0.05
+ * of the best (ties: the first, i.e. the most negative, weight).
+ */
+export function tuneSharedAccuracy(champion: Champion): { weight: number; accuracy: number } {
+  const { train } = datasetFor(getClassifyTask(champion.task));
+  const plan = compile(championToGenome(champion));
+  const best = (weights: number[]) => {
+    const acc = accuracies(plan, train, weights);
+    let k = 0;
+    acc.forEach((a, i) => { if (a > acc[k]) k = i; });
+    return { weight: weights[k], accuracy: acc[k] };
+  };
+  const coarse = best(weightGrid(-2, 2, 0.05));
+  return best(weightGrid(Math.max(-2, coarse.weight - 0.05), Math.min(2, coarse.weight + 0.05), 0.005));
+}
