@@ -68,7 +68,7 @@ function printAccuracy(name: string, r: AccuracyResult, json: boolean): void {
   out(`  ensemble of weights    ${pct(r.ensemble.accuracy)}  (votes of w = ${r.ensemble.weights.join(', ')})`);
   out(`  tuned shared weight    ${'missing' in r.tunedShared ? `missing: ${r.tunedShared.missing}` : `${pct(r.tunedShared.accuracy)}  (w = ${r.tunedShared.weight})`}`);
   if (!('missing' in r.tunedWeights)) out(`  tuned weights          ${pct(r.tunedWeights.accuracy)}`);
-  out(`  per weight: ${Object.entries(r.perWeight).map(([w, a]) => `${w}: ${pct(a)}`).join(', ')}`);
+  out(`  per weight: ${STANDARD_WEIGHTS.map((w) => `${w}: ${pct(r.perWeight[String(w)])}`).join(', ')}`);
 }
 
 function buildProgram(): Command {
@@ -125,7 +125,7 @@ function buildProgram(): Command {
         const weights = opts.weight !== undefined ? [opts.weight] : STANDARD_WEIGHTS;
         const accuracy = testAccuracies(champion, weights);
         if (opts.json) process.stdout.write(JSON.stringify({ task: champion.task, accuracy }) + '\n');
-        else for (const [w, a] of Object.entries(accuracy)) process.stdout.write(`${w.padStart(8)} ${(100 * a).toFixed(2).padStart(8)}% test accuracy\n`);
+        else for (const w of weights.map(String)) process.stdout.write(`${w.padStart(8)} ${(100 * accuracy[w]).toFixed(2).padStart(8)}% test accuracy\n`);
         return;
       }
       const result = replayChampion(champion, {

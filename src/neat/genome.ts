@@ -49,3 +49,11 @@ export function cloneGenome(g: Genome): Genome {
     conns: g.conns.map((c) => ({ ...c })),
   };
 }
+
+/** A copy without disabled genes: the same network, for champions (only the search needs disabled genes). */
+export function enabledOnly(g: Genome): Genome {
+  return {
+    nodes: g.nodes.map((n) => ({ ...n })),
+    conns: g.conns.filter((c) => c.enabled).map((c) => ({ ...c })),
+  };
+}
