@@ -9,7 +9,8 @@ import { replayChampion } from '../src/run/replay.js';
 import { LiveHub, MAX_PENDING_BYTES, type StreamClient } from '../src/serve/hub.js';
 import { buildServer } from '../src/serve/server.js';
 import { streamFor } from '../src/rng.js';
-import { getTask } from '../src/envs/registry.js';
+import { getClassifyTask, getControlTask } from '../src/envs/registry.js';
+import { datasetFor } from '../src/data/datasets.js';
 
 const hub = new LiveHub();
 let app: FastifyInstance;
@@ -46,7 +47,7 @@ describe('endpoints', () => {
 
   it('give the initial state `wann run --seed` replays', async () => {
     const body = (await app.inject('/api/start?seed=7&episode=2')).json();
-    const task = getTask('swingup');
+    const task = getControlTask('swingup');
     const state = new Float64Array(task.stateSize);
     task.reset(state, streamFor(7, 'replay', 2));
     expect(body.state).toEqual(Array.from(state.subarray(0, 4)));
@@ -64,6 +65,12 @@ describe('endpoints', () => {
     ['/api/start?seed=x', 400],
     ['/api/start?seed=99999999999', 400],
     ['/api/start?episode=-3', 400],
+    ['/api/digits?count=0', 400],
+    ['/api/digits?count=2001', 400],
+    ['/api/digits?count=x', 400],
+    ['/api/digits?count=1.5', 400],
+    ['/api/digits?count=-3', 400],
+    ['/api/digits', 404],
     ['/api/runs/other', 404],
     ['/../../etc/passwd', 404],
     ['/app/../../../etc/passwd', 404],
@@ -81,6 +88,46 @@ describe('endpoints', () => {
       expect(res.body).not.toContain('"name": "wann"');
     });
   }
+});
+
+describe('/api/digits on a classification run', () => {
+  const mnistHub = new LiveHub();
+  mnistHub.task = 'mnist';
+  let digitsApp: FastifyInstance;
+  beforeAll(async () => {
+    digitsApp = buildServer(mnistHub);
+    await digitsApp.ready();
+  });
+  afterAll(async () => { await digitsApp.close(); });
+
+  it('gives every test digit, each pixel float32-exact, in the order `wann run` scores them', async () => {
+    const { test } = datasetFor(getClassifyTask('mnist'));
+    const body = (await digitsApp.inject('/api/digits')).json();
+    expect(body).toMatchObject({ task: 'mnist', width: 16, height: 16, n: test.n });
+    expect(body.labels).toEqual(Array.from(test.labels));
+    expect(body.images).toHaveLength(test.n * 256);
+    let mismatches = 0;
+    for (let i = 0; i < test.images.length; i++) if (Math.fround(body.images[i]) !== test.images[i]) mismatches++;
+    expect(mismatches).toBe(0);
+    const three = (await digitsApp.inject('/api/digits?count=3')).json();
+    expect(three.n).toBe(3);
+    expect(three.labels).toEqual(body.labels.slice(0, 3));
+    expect(three.images).toEqual(body.images.slice(0, 3 * 256));
+  });
+
+  it('answers a bad count with a one-line error naming count, and a control or missing task with 404', async () => {
+    const bad = await digitsApp.inject('/api/digits?count=99999');
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error).toBe('count: expected an integer in [1, 2000]');
+    const control = await app.inject('/api/digits?count=5');
+    expect(control.statusCode).toBe(404);
+    expect(control.json().error).toMatch(/swingup/);
+    const empty = buildServer(new LiveHub());
+    const none = await empty.inject('/api/digits');
+    await empty.close();
+    expect(none.statusCode).toBe(404);
+    expect(none.json().error).toBe('no task yet');
+  });
 });
 
 describe('the live hub', () => {

@@ -1,10 +1,12 @@
 /**
  * The live viewer in a real browser (Debian's Chromium, driven by playwright-core) against a real server and a
  * real evolution: the network, the charts and the animation appear and follow new generations, and the
- * slider's episode return equals what `wann run --weight` prints for the same champion and weight.
+ * slider's episode return equals what `wann run --weight` prints for the same champion and weight. For a
+ * classification champion (`wann serve champion.json`): the digit grid, the input map, and the slider's test
+ * accuracy equal to what `wann run --weight` prints.
  */
 import { spawn, type ChildProcess, execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -102,5 +104,90 @@ describe('the viewer on a live run', () => {
     await page.waitForFunction(() => document.querySelector('#return')?.getAttribute('data-weight') === '2');
     const b = Number(await page.getAttribute('#return', 'data-value'));
     expect(b).not.toBe(a);
+  });
+});
+
+/** The viewer URL a `wann evolve --serve` or `wann serve` child prints. */
+function viewerUrl(child: ChildProcess): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /viewer: (http:\/\/127\.0\.0\.1:\d+\/)/.exec(out);
+      if (m) resolve(m[1]);
+    });
+    child.stderr!.on('data', (d: Buffer) => { out += d.toString(); });
+    child.on('exit', (code) => reject(new Error(`exited early (${code}): ${out}`)));
+  });
+}
+
+/** Ctrl-C, as a user stops it; a child that ignores it is killed after a grace period. */
+async function stop(child: ChildProcess | undefined): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGINT');
+  const force = setTimeout(() => child.kill('SIGKILL'), 20_000);
+  await exited;
+  clearTimeout(force);
+}
+
+describe('the viewer on a classification champion', () => {
+  let serve: ChildProcess | undefined;
+  let file: string;
+
+  beforeAll(async () => {
+    // The live run's tests are done: stop it, so it does not share the CPUs with these.
+    await stop(evolution);
+    const run = join(dir, 'mnist');
+    await promisify(execFile)('node', [CLI, 'evolve', 'tests/fixtures/configs/mnist-viewer.json', '--quiet', '--out', run], { cwd: ROOT });
+    file = join(run, 'champion.json');
+    serve = spawn('node', [CLI, 'serve', file, '--port', '0'], { cwd: ROOT });
+    await page.goto(await viewerUrl(serve));
+  });
+  afterAll(async () => {
+    await stop(serve);
+    rmSync(join(dir, 'mnist'), { recursive: true, force: true });
+  });
+
+  it('shows test digits with predictions and the input map instead of the animation', async () => {
+    await page.waitForSelector('#digits .digit[data-predicted]');
+    expect(await page.locator('#digits .digit').count()).toBe(100);
+    expect(await page.isVisible('#episode')).toBe(false);
+    expect(await page.isVisible('#input-map')).toBe(true);
+    // Every cell is marked right or wrong by its own label and prediction.
+    const marks = await page.$$eval('#digits .digit', (cells) => cells.map((c) => ({
+      right: c.classList.contains('right'), label: (c as HTMLElement).dataset.label, predicted: (c as HTMLElement).dataset.predicted,
+    })));
+    for (const m of marks) expect(m.right).toBe(m.label === m.predicted);
+    // The input map lights exactly the pixels some enabled connection leaves.
+    const champion = JSON.parse(readFileSync(file, 'utf8')) as { nodes: Array<{ id: number; kind: string }>; connections: Array<{ source: number; enabled: boolean }> };
+    const inputs = new Set(champion.nodes.filter((n) => n.kind === 'input').map((n) => n.id));
+    const used = new Set(champion.connections.filter((c) => c.enabled && inputs.has(c.source)).map((c) => c.source)).size;
+    expect(used).toBeGreaterThan(0);
+    expect(Number(await page.getAttribute('#input-map', 'data-used'))).toBe(used);
+    const lit = await page.$eval('#input-map', (c) => {
+      const data = (c as HTMLCanvasElement).getContext('2d')!.getImageData(0, 0, 16, 16).data;
+      let n = 0;
+      for (let i = 0; i < data.length; i += 4) if (data[i] > 29) n++; // brighter than the background
+      return n;
+    });
+    expect(lit).toBe(used);
+    // The graph draws the bias, the inputs in use, every hidden node and the ten outputs.
+    const hidden = champion.nodes.filter((n) => n.kind === 'hidden').length;
+    expect(await page.locator('#network .node').count()).toBe(1 + used + hidden + 10);
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: join(ARTIFACTS, 'viewer-mnist.png'), fullPage: true });
+  });
+
+  it('gives the test accuracy at the slider weight exactly as `wann run --weight` does', async () => {
+    for (const w of ['0.5', '-1.5']) {
+      await page.locator('#weight').fill(w);
+      await page.waitForFunction((want) => document.querySelector('#accuracy')?.getAttribute('data-weight') === want, String(Number(w)));
+      const shown = Number(await page.getAttribute('#accuracy', 'data-value'));
+      const { stdout } = await promisify(execFile)('node', [CLI, 'run', file, '--weight', w, '--json'], { cwd: ROOT });
+      const cli = JSON.parse(stdout).accuracy[String(Number(w))];
+      expect(typeof cli).toBe('number');
+      expect(Math.abs(shown - cli)).toBeLessThanOrEqual(1e-9);
+    }
   });
 });

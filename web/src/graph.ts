@@ -1,7 +1,8 @@
 /**
  * Draws a plan as a layered graph: bias and inputs on the left, outputs on the right, hidden nodes in columns
  * by depth (the longest path from an input). Only enabled connections exist in a plan, so disabled ones are
- * never drawn. Nodes are coloured and labelled by activation.
+ * never drawn. Nodes are coloured and labelled by activation. With an image's hundreds of inputs, only the
+ * inputs the network reads are drawn (the digits view maps where they are).
  */
 import { ACTIVATION_NAMES } from '../../src/neat/activations.js';
 import type { Plan } from '../../src/neat/plan.js';
@@ -36,12 +37,27 @@ function el(name: string, attrs: Record<string, string | number>, text?: string)
   return e;
 }
 
+/** Enabled connections leaving each slot. */
+export function outgoingCounts(plan: Plan): Int32Array {
+  const counts = new Int32Array(plan.nNodes);
+  for (let k = 0; k < plan.inStart[plan.nNodes]; k++) counts[plan.inSrc[k]]++;
+  return counts;
+}
+
+/** Past this many inputs (an image's pixels) only the inputs the network reads are drawn. */
+const MANY_INPUTS = 32;
+
 export function drawNetwork(svg: SVGSVGElement, plan: Plan, inputNames: readonly string[], outputNames: readonly string[]): void {
   const W = 640, H = 360, pad = 70;
   const depth = depths(plan);
   const columns = depth[plan.nNodes - 1] + 1;
   const byColumn: number[][] = Array.from({ length: columns }, () => []);
-  for (let slot = 0; slot < plan.nNodes; slot++) byColumn[depth[slot]].push(slot);
+  const outgoing = outgoingCounts(plan);
+  const drawn = (slot: number) => plan.nInput <= MANY_INPUTS || slot === 0 || slot > plan.nInput || outgoing[slot] > 0;
+  for (let slot = 0; slot < plan.nNodes; slot++) if (drawn(slot)) byColumn[depth[slot]].push(slot);
+  // A crowded column makes every node smaller, and a column's labels show only where they fit.
+  const crowd = Math.max(...byColumn.map((slots) => slots.length));
+  const r = Math.max(2.5, Math.min(9, (H - 40) / crowd / 2.4));
   const x = new Float64Array(plan.nNodes);
   const y = new Float64Array(plan.nNodes);
   byColumn.forEach((slots, c) => slots.forEach((slot, i) => {
@@ -60,15 +76,16 @@ export function drawNetwork(svg: SVGSVGElement, plan: Plan, inputNames: readonly
   svg.appendChild(edges);
   const nodes = el('g', { 'font-size': 9, 'text-anchor': 'middle' });
   for (let slot = 0; slot < plan.nNodes; slot++) {
+    if (!drawn(slot)) continue;
     const isHead = slot <= plan.nInput;
     const isOutput = slot >= plan.nNodes - plan.nOutput;
     const act = plan.activation[slot];
     const colour = isHead ? '#fff' : ACTIVATION_COLOURS[act] ?? '#000';
     const g = el('g', { class: 'node', 'data-activation': isHead ? 'input' : ACTIVATION_NAMES[act] });
-    g.appendChild(el('circle', { cx: x[slot], cy: y[slot], r: 9, fill: colour, stroke: '#1d232b', 'stroke-width': isOutput ? 2 : 1 }));
-    if (!isHead) g.appendChild(el('text', { x: x[slot], y: y[slot] + 3, fill: '#fff' }, SYMBOLS[act] ?? '?'));
+    g.appendChild(el('circle', { cx: x[slot], cy: y[slot], r, fill: colour, stroke: '#1d232b', 'stroke-width': isOutput ? 2 : 1 }));
+    if (!isHead && r >= 6) g.appendChild(el('text', { x: x[slot], y: y[slot] + 3, fill: '#fff' }, SYMBOLS[act] ?? '?'));
     const label = slot === 0 ? 'bias' : isHead ? inputNames[slot - 1] : isOutput ? outputNames[slot - (plan.nNodes - plan.nOutput)] : null;
-    if (label) g.appendChild(el('text', { x: x[slot] + (isOutput ? 14 : -14), y: y[slot] + 3, 'text-anchor': isOutput ? 'start' : 'end', fill: '#1d232b' }, label));
+    if (label && (H - 40) / byColumn[depth[slot]].length >= 10) g.appendChild(el('text', { x: x[slot] + (isOutput ? 14 : -14), y: y[slot] + 3, 'text-anchor': isOutput ? 'start' : 'end', fill: '#1d232b' }, label));
     g.appendChild(el('title', {}, isHead ? (label ?? '') : `node ${plan.nodeIds[slot]}: ${ACTIVATION_NAMES[act]}`));
     nodes.appendChild(g);
   }

@@ -1,12 +1,14 @@
 /**
- * The viewer: follows a run's event stream, draws the champion, its fitness curves and the champion acting
- * in its environment at the shared weight the slider picks. All network and physics code is the project's own.
+ * The viewer: follows a run's event stream, draws the champion, its fitness curves and the champion at the
+ * shared weight the slider picks: acting in its environment (control tasks) or classifying test digits
+ * (classification tasks). All network, physics and prediction code is the project's own.
  */
 import { getTask } from '../../src/envs/registry.js';
 import type { Champion } from '../../src/io/champion.js';
 import { compile, type Plan } from '../../src/neat/plan.js';
 import type { GenerationStats } from '../../src/run/reporter.js';
 import { Charts } from './charts.js';
+import { DigitsView, loadDigits } from './digits-view.js';
 import { simulate, EpisodeView } from './episode-view.js';
 import { drawLegend, drawNetwork } from './graph.js';
 
@@ -23,6 +25,7 @@ interface Snapshot {
 
 const charts = new Charts($('fitness-chart'), $('size-chart'));
 const episodeView = new EpisodeView($('episode') as HTMLCanvasElement);
+const digitsView = new DigitsView($('digits'), $('input-map') as HTMLCanvasElement, $('input-map-info'), $('accuracy'));
 const scrubber = $<HTMLInputElement>('scrubber');
 const weight = $<HTMLInputElement>('weight');
 const champions: ChampionSummary[] = [];
@@ -30,6 +33,7 @@ const loaded = new Map<number, Champion>();
 let following = true; // the scrubber sits on the newest champion and follows new ones
 let shown: { champion: Champion; plan: Plan } | null = null;
 let start: number[] | null = null;
+let digitsRequested = false;
 let redrawQueued = false;
 
 drawLegend($('legend'));
@@ -40,12 +44,24 @@ async function fetchJson<T>(url: string): Promise<T> {
   return (await res.json()) as T;
 }
 
-function runEpisodeNow(): void {
-  if (!shown || !start) return;
+/** Shows the champion at the slider's weight, in the view its task's kind calls for. */
+function runAtWeight(): void {
+  if (!shown) return;
   const w = Number(weight.value);
   $('weight-value').textContent = w.toFixed(2);
   const task = getTask(shown.champion.task);
-  if (task.kind !== 'control') return;
+  // The stylesheet shows the animation or the digits by this.
+  document.body.dataset.kind = task.kind;
+  if (task.kind === 'classify') {
+    // Every test digit, fetched once: the accuracy then counts the same images as `wann run`.
+    if (!digitsRequested) {
+      digitsRequested = true;
+      loadDigits().then((d) => digitsView.setDigits(d), (e: unknown) => { $('accuracy').textContent = `no test digits (${String(e)})`; });
+    }
+    digitsView.show(shown.plan, w);
+    return;
+  }
+  if (!start) return;
   const run = simulate(task, shown.plan, w, start);
   const ret = $('return');
   ret.textContent = `${run.totalReward.toFixed(2)} in ${run.steps} steps`;
@@ -68,7 +84,7 @@ async function showChampion(index: number): Promise<void> {
   $('network-info').textContent = `generation ${summary.generation}: ${plan.nNodes} nodes, ${plan.nConn} connections, mean ${summary.mean.toFixed(1)}`;
   $('scrubber-label').textContent = `${index + 1} of ${champions.length} (generation ${summary.generation})`;
   ($('download') as HTMLAnchorElement).href = `/api/champions/${index}`;
-  runEpisodeNow();
+  runAtWeight();
 }
 
 function addChampion(summary: ChampionSummary): void {
@@ -96,7 +112,10 @@ async function onSnapshot(snap: Snapshot): Promise<void> {
   if (!snap.task) return;
   $('task').textContent = snap.task;
   $('status').textContent = snap.status;
-  if (!start) start = (await fetchJson<{ state: number[] }>('/api/start?seed=0&episode=0')).state;
+  // Only control tasks have episodes to start (the digits are fetched when a classifier is shown).
+  if (!start && getTask(snap.task).kind === 'control') {
+    start = (await fetchJson<{ state: number[] }>('/api/start?seed=0&episode=0')).state;
+  }
   for (const stats of snap.history) addGeneration(stats);
   for (const c of snap.champions) addChampion(c);
 }
@@ -105,7 +124,7 @@ scrubber.addEventListener('input', () => {
   following = Number(scrubber.value) === champions.length - 1;
   void showChampion(Number(scrubber.value));
 });
-weight.addEventListener('input', runEpisodeNow);
+weight.addEventListener('input', runAtWeight);
 
 const events = new EventSource('/api/events');
 events.addEventListener('snapshot', (e) => void onSnapshot(JSON.parse((e as MessageEvent).data) as Snapshot));
