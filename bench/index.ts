@@ -3,7 +3,11 @@
  *
  *   1. closed-loop swing-up steps/s of the reference champion swing.out on one thread, per forward pass;
  *   2. one swing-up generation of 192 fresh champion-sized networks: inline vs pool with 1 and 2 workers;
- *   3. seconds per generation for the first 20 generations of configs/swingup.json.
+ *   3. seconds per generation for the first 20 generations of configs/swingup.json;
+ *   4. one MNIST generation at population 960, early and late network sizes (bench/mnist.ts).
+ *
+ * `npm run bench -- <section...>` (closed-loop, generation, first-20, mnist) runs only those sections and
+ * updates them in latest.json, keeping the others.
  *
  * The reference figure (12,041 closed-loop steps/s, Python + NumPy on one core of a 2-core machine like
  * ours) is from shared/reference/wann-spec.md §8; ratios are against it. Timings move with machine load:
@@ -26,6 +30,7 @@ import { sweepPlans } from '../src/eval/sweep.js';
 import { compile, type Plan } from '../src/neat/plan.js';
 import { evolve } from '../src/run/loop.js';
 import { streamFor } from '../src/rng.js';
+import { mnistGeneration } from './mnist.js';
 
 const REFERENCE_STEPS_PER_S = 12_041;
 const WEIGHTS = [-2, -1, -0.5, 0.5, 1, 2];
@@ -132,10 +137,17 @@ const report: Record<string, unknown> = {
 if (want('closed-loop')) report.closedLoop = closedLoop();
 if (want('generation')) report.generation = await generation();
 if (want('first-20')) report.first20Generations = await first20Generations();
+if (want('mnist')) report.mnistGeneration = await mnistGeneration();
 
-const json = JSON.stringify(report, null, 2) + '\n';
-process.stdout.write(json);
+process.stdout.write(JSON.stringify(report, null, 2) + '\n');
 const dir = new URL('bench/results/', root);
+let previous: Record<string, unknown> = {};
+try {
+  previous = JSON.parse(readFileSync(new URL('latest.json', dir), 'utf8')) as Record<string, unknown>;
+} catch {
+  // no earlier results: this run's sections are all there is
+}
+const json = JSON.stringify({ ...previous, ...report }, null, 2) + '\n';
 mkdirSync(dir, { recursive: true });
 writeFileSync(new URL('latest.json.tmp', dir), json);
 renameSync(new URL('latest.json.tmp', dir), new URL('latest.json', dir));
