@@ -35,15 +35,15 @@ export const cartpole: ControlTask = {
     for (let i = 0; i < 4; i++) state[i] = typeof from === 'function' ? -0.05 + 0.1 * from() : from[i];
   },
 
-  observe(state, obs) {
-    obs[0] = state[0];
-    obs[1] = state[1];
-    obs[2] = state[2];
-    obs[3] = state[3];
+  observe(state, obs, offset = 0, stride = 1) {
+    obs[offset] = state[0];
+    obs[offset + stride] = state[1];
+    obs[offset + 2 * stride] = state[2];
+    obs[offset + 3 * stride] = state[3];
   },
 
-  step(state, action) {
-    const force = action[0] > 0 ? FORCE_MAG : -FORCE_MAG;
+  step(state, action, offset = 0) {
+    const force = action[offset] > 0 ? FORCE_MAG : -FORCE_MAG;
     const x = state[0];
     const xDot = state[1];
     const theta = state[2];

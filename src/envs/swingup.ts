@@ -48,16 +48,16 @@ export const swingup: ControlTask = {
     state[5] = Math.sin(state[2]);
   },
 
-  observe(state, obs) {
-    obs[0] = state[0];
-    obs[1] = state[1];
-    obs[2] = state[4];
-    obs[3] = state[5];
-    obs[4] = state[3];
+  observe(state, obs, offset = 0, stride = 1) {
+    obs[offset] = state[0];
+    obs[offset + stride] = state[1];
+    obs[offset + 2 * stride] = state[4];
+    obs[offset + 3 * stride] = state[5];
+    obs[offset + 4 * stride] = state[3];
   },
 
-  step(state, action) {
-    const raw = action[0];
+  step(state, action, offset = 0) {
+    const raw = action[offset];
     // np.clip(action, -1, 1) * force_mag; a NaN output stays NaN, as in the reference.
     const a = (raw < -1 ? -1 : raw > 1 ? 1 : raw) * FORCE_MAG;
     const x = state[0];

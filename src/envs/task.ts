@@ -29,13 +29,17 @@ export interface ControlTask {
    * a stream, or copied from `from` (the physical state, as stateNames lists it) for an explicit start.
    */
   reset(state: Float64Array, from: Rng | ArrayLike<number>): void;
-  /** Writes the network's input for `state` into `obs` (length nInput). */
-  observe(state: Float64Array, obs: Float64Array): void;
   /**
-   * Advances `state` one step under the network's raw outputs (`action`, length nOutput) and returns the
-   * step's reward. The task maps raw outputs to its actuators (clipping, thresholding) itself.
+   * Writes the network's input for `state` into `obs`: input i at obs[offset + i * stride] (by default
+   * obs[i]). The stride lets a lockstep evaluator write straight into its node-major value rows.
    */
-  step(state: Float64Array, action: ArrayLike<number>): number;
+  observe(state: Float64Array, obs: Float64Array, offset?: number, stride?: number): void;
+  /**
+   * Advances `state` one step under the network's raw outputs (output o at action[offset + o * stride], by
+   * default action[o]) and returns the step's reward. The task maps raw outputs to its actuators (clipping,
+   * thresholding) itself.
+   */
+  step(state: Float64Array, action: ArrayLike<number>, offset?: number, stride?: number): number;
   /** True when `state` ends the episode early (the cart left the track, the pole fell). */
   failed(state: Float64Array): boolean;
 }

@@ -85,9 +85,10 @@ export function forwardLanes(
     const k0 = inStart[slot];
     const k1 = inStart[slot + 1];
     const fanIn = k1 - k0;
-    if (!connectionWeights && (fanIn === 1 || fanIn === 2)) {
-      // Most nodes have one or two sources: sum and activate in one pass over the lanes.
-      nodeLanes(activation[slot], values, base, srcBase[k0], fanIn === 2 ? srcBase[k0 + 1] : 0, fanIn, w, live);
+    if (!connectionWeights && fanIn >= 1 && fanIn <= MAX_FUSED) {
+      // Most nodes have a few sources: sum and activate in one pass over the lanes.
+      nodeLanes(activation[slot], values, base, srcBase[k0], fanIn > 1 ? srcBase[k0 + 1] : 0, fanIn > 2 ? srcBase[k0 + 2] : 0,
+        fanIn > 3 ? srcBase[k0 + 3] : 0, fanIn, w, live);
       continue;
     }
     // Source by source over all lanes: a tight streaming loop per source, and each lane still sums
@@ -116,15 +117,19 @@ ${ACTIVATION_IDS.map((id) => `  case ${id}: for (let i = base; i < end; i++) { c
   default: throw new Error('unknown activation id ' + id);
 }`) as (id: number, sum: Float64Array, v: Float64Array, base: number, w: Float64Array, live: number) => void;
 
+/** Nodes with up to this many sources are summed and activated in one pass (nodeLanes). */
+const MAX_FUSED = 4;
+
 /**
- * The fused form for a node with one or two sources: v[base + a] = act(w[a] * (0 + v[s0 + a] [+ v[s1 + a]])),
- * summed in the interpreter's order from the same 0.
+ * The fused form for a node with 1..MAX_FUSED sources: v[base + a] = act(w[a] * (0 + v[s0 + a] + ...)), summed
+ * in the interpreter's order from the same 0. Offsets past fanIn are ignored.
  */
-const nodeLanes = new Function('id', 'v', 'base', 's0', 's1', 'fanIn', 'w', 'live', `switch (id) {
-${ACTIVATION_IDS.map((id) => `  case ${id}:
-    if (fanIn === 1) for (let a = 0; a < live; a++) { const x = w[a] * (0 + v[s0 + a]); v[base + a] = ${activationSource(id, 'x')}; }
-    else for (let a = 0; a < live; a++) { const x = w[a] * (0 + v[s0 + a] + v[s1 + a]); v[base + a] = ${activationSource(id, 'x')}; }
-    return;`).join('\n')}
-  default: throw new Error('unknown activation id ' + id);
-}`) as (id: number, v: Float64Array, base: number, s0: number, s1: number, fanIn: number, w: Float64Array, live: number) => void;
+const nodeLanes = new Function('id', 'v', 'base', 's0', 's1', 's2', 's3', 'fanIn', 'w', 'live', `switch (id) {
+${ACTIVATION_IDS.map((id) => `  case ${id}: switch (fanIn) {
+${[1, 2, 3, 4].map((n) => `    case ${n}: for (let a = 0; a < live; a++) { const x = w[a] * (0${Array.from({ length: n }, (_, j) => ` + v[s${j} + a]`).join('')}); v[base + a] = ${activationSource(id, 'x')}; } return;`).join('\n')}
+  }`).join('\n')}
+}
+throw new Error('unknown activation id ' + id + ' or fan-in ' + fanIn);`) as (
+  id: number, v: Float64Array, base: number, s0: number, s1: number, s2: number, s3: number, fanIn: number, w: Float64Array, live: number,
+) => void;
 

@@ -12,23 +12,12 @@ import { forwardLanes, laneSources } from './lanes.js';
 export class LockstepScratch {
   values = new Float64Array(0);
   states: Float64Array[] = [];
-  obs: Float64Array[] = [];
-  actions: Float64Array[] = [];
 
   ensure(task: ControlTask, lanes: number, nodes: number): void {
     if (this.values.length < lanes * nodes) this.values = new Float64Array(lanes * nodes * 2);
-    while (this.states.length < lanes) {
-      this.states.push(new Float64Array(task.stateSize));
-      this.obs.push(new Float64Array(task.nInput));
-      this.actions.push(new Float64Array(task.nOutput));
-    }
-    // A task change (other sizes) replaces the per-lane arrays.
-    if (this.states[0].length !== task.stateSize || this.obs[0].length !== task.nInput || this.actions[0].length !== task.nOutput) {
-      this.states = [];
-      this.obs = [];
-      this.actions = [];
-      this.ensure(task, lanes, nodes);
-    }
+    // A task with another state size replaces the per-lane states.
+    if (this.states.length > 0 && this.states[0].length !== task.stateSize) this.states = [];
+    while (this.states.length < lanes) this.states.push(new Float64Array(task.stateSize));
   }
 }
 
@@ -47,7 +36,7 @@ export function lockstepEpisodes(
   connectionWeights: Float64Array | null = null,
 ): number {
   const L = weights.length * starts.length;
-  const { nInput, nNodes, nOutput } = plan;
+  const { nNodes, nOutput } = plan;
   scratch.ensure(task, L, nNodes);
   const { values } = scratch;
   // Per live position a: which lane it holds, its weight, its running return and step count.
@@ -55,13 +44,14 @@ export function lockstepEpisodes(
   const w = new Float64Array(L);
   const ret = new Float64Array(L);
   const states = scratch.states.slice(0, L);
-  const obs = scratch.obs.slice(0, L);
-  const actions = scratch.actions.slice(0, L);
+  // Inputs are observed straight into the input rows (input i of position a at values[(1 + i) * L + a]) and
+  // actions read straight from the output rows; the bias row is 1 throughout.
+  values.fill(1, 0, L);
   for (let a = 0; a < L; a++) {
     lane[a] = a;
     w[a] = weights[Math.floor(a / starts.length)];
     task.reset(states[a], starts[a % starts.length]);
-    task.observe(states[a], obs[a]);
+    task.observe(states[a], values, L + a, L);
   }
   // Where each connection's source values start in `values` (node-major, one entry per lane).
   const srcBase = laneSources(plan, L);
@@ -69,29 +59,19 @@ export function lockstepEpisodes(
   let steps = 0;
   const outBase = (nNodes - nOutput) * L;
   for (let t = 1; live > 0; t++) {
-    for (let a = 0; a < live; a++) values[a] = 1;
-    for (let i = 0; i < nInput; i++) {
-      const base = (i + 1) * L;
-      for (let a = 0; a < live; a++) values[base + a] = obs[a][i];
-    }
     forwardLanes(plan, values, L, live, w, srcBase, connectionWeights);
     steps += live;
-    // Outputs go to each lane's own action array first: retiring a lane below reorders positions.
     for (let a = 0; a < live; a++) {
-      const action = actions[a];
-      for (let o = 0; o < nOutput; o++) action[o] = values[outBase + o * L + a];
-    }
-    for (let a = 0; a < live; a++) {
-      ret[a] += task.step(states[a], actions[a]);
+      ret[a] += task.step(states[a], values, outBase + a, L);
       if (task.failed(states[a]) || t >= task.maxSteps) {
         returns[lane[a]] = ret[a];
-        // Move the last live lane into this position and look at it again.
+        // Move the last live lane (its state, outputs and bookkeeping) into this position and look at it again.
         live--;
-        swap(lane, a, live); swap(w, a, live); swap(ret, a, live);
-        swap(states, a, live); swap(obs, a, live); swap(actions, a, live);
+        swap(lane, a, live); swap(w, a, live); swap(ret, a, live); swap(states, a, live);
+        for (let o = 0; o < nOutput; o++) values[outBase + o * L + a] = values[outBase + o * L + live];
         a--;
       } else {
-        task.observe(states[a], obs[a]);
+        task.observe(states[a], values, L + a, L);
       }
     }
   }
