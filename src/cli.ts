@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ConfigError } from './config/load.js';
+import { BACKENDS } from './config/types.js';
 import { RunFilesError } from './run/files.js';
 import { getTask, TASK_NAMES } from './envs/registry.js';
 import { evolveCommand, untilSignal } from './commands/evolve.js';
@@ -85,7 +86,7 @@ function buildProgram(): Command {
     .option('--seed <n>', 'run seed (overrides the config)', integer('--seed', 0, 2 ** 32 - 1))
     .option('--generations <n>', 'generations to run (overrides the config)', integer('--generations', 1))
     .option('--out <dir>', 'output directory (default: runs/<task>-<timestamp>)')
-    .addOption(new Option('--backend <name>', 'evaluation backend (overrides the config)').choices(['inline', 'pool']))
+    .addOption(new Option('--backend <name>', 'evaluation backend (overrides the config)').choices([...BACKENDS]))
     .option('--workers <n>', 'worker threads for the pool backend', integer('--workers', 1, 256))
     .option('--resume <run-dir>', 'continue a stopped or crashed run from its newest good checkpoint')
     .option('--force', 'with --resume: continue even though the config differs from the run\'s')

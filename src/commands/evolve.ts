@@ -6,6 +6,8 @@
  */
 import { join } from 'node:path';
 import { loadConfig, type ConfigOverrides } from '../config/load.js';
+import type { Backend } from '../config/types.js';
+import { getTask } from '../envs/registry.js';
 import { createEvaluator } from '../eval/create.js';
 import { checkpointReporter } from '../run/checkpoint.js';
 import { RunFilesError, runFilesReporter } from '../run/files.js';
@@ -20,7 +22,7 @@ export interface EvolveFlags {
   seed?: number;
   generations?: number;
   out?: string;
-  backend?: 'inline' | 'pool';
+  backend?: Backend;
   workers?: number;
   quiet?: boolean;
   serve?: boolean;
@@ -64,7 +66,7 @@ export async function evolveCommand(configPath: string | undefined, opts: Evolve
     writeConfig: plan.configChanged,
   };
 
-  const evaluator = await createEvaluator(config.eval);
+  const evaluator = await createEvaluator(config.eval, getTask(config.task), (line) => process.stderr.write(line + '\n'));
   const abort = new AbortController();
   let signal: string | null = null;
   const onSignal = (name: NodeJS.Signals) => {

@@ -2,6 +2,9 @@
  * A run's configuration. Every field has a documented default (src/config/defaults.ts); a config file names
  * the task and overrides what it wants. Reference names (WANN/p/*.json) are given for each field.
  */
+export type Backend = 'inline' | 'pool' | 'gpu' | 'auto';
+export const BACKENDS: readonly Backend[] = ['inline', 'pool', 'gpu', 'auto'];
+
 export interface WannConfig {
   /** Task name from the registry: "cartpole" | "swingup" | "mnist". */
   task: string;
@@ -44,7 +47,11 @@ export interface WannConfig {
     /** The shared weights swept (alg_wDist "standard"). */
     weights: number[];
     /** Where episodes run: "inline" (this thread) or "pool" (worker threads). */
-    backend: 'inline' | 'pool';
+    /**
+     * Where evaluation runs: "inline" (this thread), "pool" (worker threads), "gpu" (WebGPU, classification
+     * tasks) or "auto" (gpu where it applies and a device answers, else pool; says which).
+     */
+    backend: Backend;
     /** Worker threads for the pool backend (null: one per available core). */
     workers: number | null;
   };

@@ -1,10 +1,41 @@
 /** Picks the evaluation backend a config asks for. */
 import type { WannConfig } from '../config/types.js';
+import type { Task } from '../envs/task.js';
 import type { Evaluator } from './evaluator.js';
+import { GpuEvaluator, GpuUnavailableError } from './gpu.js';
 import { InlineEvaluator } from './inline.js';
 import { PoolEvaluator } from './pool.js';
 
-export async function createEvaluator(settings: Pick<WannConfig['eval'], 'backend' | 'workers'>): Promise<Evaluator> {
-  if (settings.backend === 'pool') return PoolEvaluator.start(settings.workers ?? undefined);
-  return new InlineEvaluator();
+/**
+ * `gpu` fails when no WebGPU adapter answers (never a silent fallback). `auto` takes the GPU for
+ * classification tasks when one answers, the pool otherwise, and tells `note` which and why.
+ */
+export async function createEvaluator(
+  settings: Pick<WannConfig['eval'], 'backend' | 'workers'>,
+  task?: Task,
+  note: (line: string) => void = () => {},
+): Promise<Evaluator> {
+  const pool = () => PoolEvaluator.start(settings.workers ?? undefined);
+  switch (settings.backend) {
+    case 'inline': return new InlineEvaluator();
+    case 'pool': return pool();
+    case 'gpu':
+      if (task && task.kind !== 'classify') throw new GpuUnavailableError(`gpu backend: task ${task.name} is a control task; the gpu backend evaluates classification tasks (use --backend pool or auto)`);
+      return GpuEvaluator.start();
+    case 'auto': {
+      if (task?.kind !== 'classify') {
+        note(`backend auto: pool (task ${task?.name ?? '?'} is a control task; the gpu backend evaluates classification tasks)`);
+        return pool();
+      }
+      try {
+        const gpu = await GpuEvaluator.start();
+        note(`backend auto: ${gpu.name}`);
+        return gpu;
+      } catch (e) {
+        if (!(e instanceof GpuUnavailableError)) throw e;
+        note(`backend auto: pool (${e.message})`);
+        return pool();
+      }
+    }
+  }
 }
