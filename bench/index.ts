@@ -4,9 +4,10 @@
  *   1. closed-loop swing-up steps/s of the reference champion swing.out on one thread, per forward pass;
  *   2. one swing-up generation of 192 fresh champion-sized networks: inline vs pool with 1 and 2 workers;
  *   3. seconds per generation for the first 20 generations of configs/swingup.json;
- *   4. one MNIST generation at population 960, early and late network sizes (bench/mnist.ts).
+ *   4. one MNIST generation at population 960, early and late network sizes (bench/mnist.ts);
+ *   5. (`-- gpu` only) that generation on inline, the pool on every core and the GPU backend, device named.
  *
- * `npm run bench -- <section...>` (closed-loop, generation, first-20, mnist) runs only those sections and
+ * `npm run bench -- <section...>` (closed-loop, generation, first-20, mnist, gpu) runs only those sections and
  * updates them in latest.json, keeping the others.
  *
  * The reference figure (12,041 closed-loop steps/s, Python + NumPy on one core of a 2-core machine like
@@ -30,7 +31,7 @@ import { sweepPlans } from '../src/eval/sweep.js';
 import { compile, type Plan } from '../src/neat/plan.js';
 import { evolve } from '../src/run/loop.js';
 import { streamFor } from '../src/rng.js';
-import { mnistGeneration } from './mnist.js';
+import { gpuGeneration, mnistGeneration } from './mnist.js';
 
 const REFERENCE_STEPS_PER_S = 12_041;
 const WEIGHTS = [-2, -1, -0.5, 0.5, 1, 2];
@@ -138,6 +139,8 @@ if (want('closed-loop')) report.closedLoop = closedLoop();
 if (want('generation')) report.generation = await generation();
 if (want('first-20')) report.first20Generations = await first20Generations();
 if (want('mnist')) report.mnistGeneration = await mnistGeneration();
+// Only on request: it needs a WebGPU device (a real GPU, or the software one from .ci/lavapipe.sh).
+if (which.has('gpu')) report.gpuGeneration = await gpuGeneration();
 
 process.stdout.write(JSON.stringify(report, null, 2) + '\n');
 const dir = new URL('bench/results/', root);

@@ -10,7 +10,9 @@
  */
 import { getClassifyTask } from '../src/envs/registry.js';
 import { datasetFor } from '../src/data/datasets.js';
+import { availableParallelism } from 'node:os';
 import type { Evaluator } from '../src/eval/evaluator.js';
+import { GpuEvaluator } from '../src/eval/gpu.js';
 import { InlineEvaluator } from '../src/eval/inline.js';
 import { PoolEvaluator } from '../src/eval/pool.js';
 import { generationBatch } from '../src/eval/sweep.js';
@@ -57,14 +59,30 @@ function latePlans(): Plan[] {
   return Array.from({ length: POPULATION }, (_, i) => distinct[i % distinct.length]);
 }
 
-export async function mnistGeneration() {
+type Backend = [name: string, threads: number, start: () => Promise<Evaluator>];
+
+const CPU_BACKENDS: Backend[] = [
+  ['inline', 1, async () => new InlineEvaluator()],
+  ['pool --workers 1', 1, () => PoolEvaluator.start(1)],
+  ['pool --workers 2', 2, () => PoolEvaluator.start(2)],
+];
+
+/** `npm run bench -- gpu`: the same generations on inline, the pool on every core, and the GPU backend. */
+export async function gpuGeneration() {
+  const cores = availableParallelism();
+  let device = 'none';
+  const backends: Backend[] = [
+    ['inline', 1, async () => new InlineEvaluator()],
+    [`pool --workers ${cores}`, cores, () => PoolEvaluator.start(cores)],
+    ['gpu', 1, async () => { const g = await GpuEvaluator.start(); device = g.deviceName; return g; }],
+  ];
+  const result = await mnistGeneration(backends);
+  return { device, swingup: 'not run on the gpu backend: control tasks stay on the CPU backends (see README)', ...result };
+}
+
+export async function mnistGeneration(backends: Backend[] = CPU_BACKENDS) {
   const task = getClassifyTask('mnist');
   const batch = generationBatch(0, 0, datasetFor(task).train.n, 1000);
-  const backends: Array<[string, number, () => Promise<Evaluator>]> = [
-    ['inline', 1, async () => new InlineEvaluator()],
-    ['pool --workers 1', 1, () => PoolEvaluator.start(1)],
-    ['pool --workers 2', 2, () => PoolEvaluator.start(2)],
-  ];
   const result: Record<string, unknown> = { population: POPULATION, images: batch.length, weights: WEIGHTS.length };
   for (const [size, plans] of [['early', earlyPlans()], ['late', latePlans()]] as const) {
     const connections = plans.reduce((a, p) => a + p.nConn, 0);
@@ -93,7 +111,8 @@ export async function mnistGeneration() {
         perThread: round(passes / s / threads),
       };
     }
-    out.speedupPool2OverInline = round(seconds.inline / seconds['pool --workers 2'], 2);
+    for (const [name] of backends.slice(1)) out[`speedup ${name} over ${backends[0][0]}`] = round(seconds[backends[0][0]] / seconds[name], 2);
+    if (seconds.gpu) out['speedup gpu over pool'] = round(seconds[backends[1][0]] / seconds.gpu, 2);
     result[size] = out;
   }
   return result;

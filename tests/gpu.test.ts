@@ -1,0 +1,136 @@
+/**
+ * The GPU backend against the CPU float64 evaluator. Runs wherever a WebGPU adapter answers: a real GPU, or
+ * the software device `.ci/lavapipe.sh` sets up (CI does, and sets WANN_REQUIRE_GPU=1 so a missing device
+ * fails instead of skipping).
+ *
+ * Tolerances (f32 on the device against f64 here): outputs within 1e-4 x max(1, |ref|) for inputs in [0, 1];
+ * within 1e-2 x max(1, |ref|) for inputs up to 40 (sin and cos of large f32 arguments lose digits); fitness
+ * (minus mean cross-entropy) within 1e-4.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { getControlTask, getTask } from '../src/envs/registry.js';
+import { createEvaluator } from '../src/eval/create.js';
+import type { Evaluator } from '../src/eval/evaluator.js';
+import { GpuEvaluator, GpuUnavailableError } from '../src/eval/gpu.js';
+import { InlineEvaluator } from '../src/eval/inline.js';
+import { generationBatch } from '../src/eval/sweep.js';
+import { datasetFor } from '../src/data/datasets.js';
+import { forward, compile, type Plan } from '../src/neat/plan.js';
+import { streamFor } from '../src/rng.js';
+import { golden, goldenGenome } from './helpers/golden.js';
+import { randomNetworks } from './helpers/networks.js';
+import { loadConfig } from '../src/config/load.js';
+import { evolve, searchFor } from '../src/run/loop.js';
+
+const started = await GpuEvaluator.start().catch((e: unknown) => e);
+const gpu = started instanceof GpuEvaluator ? started : null;
+afterAll(() => gpu?.close());
+
+it.runIf(process.env.WANN_REQUIRE_GPU === '1')('finds a WebGPU device (required here)', () => {
+  expect(started).toBeInstanceOf(GpuEvaluator);
+});
+
+/** CPU outputs in the layout GpuEvaluator.outputs uses. */
+function cpuOutputs(plans: Plan[], weights: number[], inputs: Float32Array, n: number): Float64Array {
+  const nOut = plans[0].nOutput;
+  const nIn = plans[0].nInput;
+  const out = new Float64Array(plans.length * weights.length * n * nOut);
+  plans.forEach((plan, i) => weights.forEach((w, k) => {
+    const values = new Float64Array(plan.nNodes);
+    for (let b = 0; b < n; b++) {
+      forward(plan, w, inputs.subarray(b * nIn, (b + 1) * nIn), values);
+      for (let o = 0; o < nOut; o++) out[((i * weights.length + k) * n + b) * nOut + o] = values[plan.nNodes - nOut + o];
+    }
+  }));
+  return out;
+}
+
+function worstError(got: Float32Array, want: Float64Array): number {
+  let worst = 0;
+  for (let j = 0; j < want.length; j++) worst = Math.max(worst, Math.abs(got[j] - want[j]) / Math.max(1, Math.abs(want[j])));
+  return worst;
+}
+
+describe.skipIf(!gpu)('gpu backend', () => {
+  const g = gpu!;
+
+  it('names its device', () => {
+    expect(g.name).toMatch(/^gpu \(webgpu: .+\)$/);
+  });
+
+  it('computes the golden swing.out outputs at all six weights', async () => {
+    const plan = compile(goldenGenome());
+    const vectors = golden.forward.vectors;
+    const inputs = Float32Array.from(vectors.flatMap((v) => v.obs));
+    const out = await g.outputs([plan], golden.weights, inputs, vectors.length);
+    golden.weights.forEach((w, k) => vectors.forEach((v, b) => {
+      const want = v.output[String(w)];
+      // The golden inputs are f64; the device sees them rounded to f32, hence a relative 1e-4.
+      expect(Math.abs(out[k * vectors.length + b] - want) / Math.max(1, Math.abs(want))).toBeLessThanOrEqual(1e-4);
+    }));
+  });
+
+  it('matches the CPU on random networks with every activation, small and large inputs', async () => {
+    const plans = randomNetworks(30, 40, 12, 4);
+    const weights = [-2, -1, -0.5, 0.5, 1, 2];
+    const rng = streamFor('gpu-test', 'inputs');
+    const n = 16;
+    for (const [scale, tolerance] of [[1, 1e-4], [40, 1e-2]] as const) {
+      const inputs = Float32Array.from({ length: n * 12 }, () => scale * (2 * rng() - 1));
+      const got = await g.outputs(plans, weights, inputs, n);
+      const want = cpuOutputs(plans, weights, inputs, n);
+      expect(got.every(Number.isFinite) || want.some((x) => !Number.isFinite(x))).toBe(true);
+      expect(worstError(got, want)).toBeLessThanOrEqual(tolerance);
+    }
+  });
+
+  it('scores an MNIST population as the CPU evaluator does', async () => {
+    const config = loadConfig(new URL('../configs/mnist-quick.json', import.meta.url).pathname, {});
+    const initial = searchFor(config).ask().slice(0, 24).map(compile);
+    const grown = randomNetworks(12, 60, 256, 10, getTask('mnist').activations);
+    const plans = [...initial, ...grown];
+    const batch = generationBatch(5, 3, datasetFor(getTask('mnist') as never).train.n, 150);
+    const request = { task: 'mnist', plans, weights: config.eval.weights, starts: [], batch };
+    const cpu = await new InlineEvaluator().evaluate(request);
+    const dev = await g.evaluate(request);
+    expect(dev.steps).toBe(cpu.steps);
+    let worst = 0;
+    for (let j = 0; j < cpu.returns.length; j++) worst = Math.max(worst, Math.abs(dev.returns[j] - cpu.returns[j]));
+    expect(worst).toBeLessThanOrEqual(1e-4);
+  });
+
+  it('evolves MNIST networks as well as the CPU does in a short run', async () => {
+    const settings = { population: { size: 40 }, eval: { batchSize: 200 } };
+    const configFor = (generations: number) => loadConfig(new URL('../configs/mnist-quick.json', import.meta.url).pathname, { ...settings, generations });
+    // Every champion is scored the same way: on the CPU, on a batch no run saw.
+    const heldOut = generationBatch(99, 0, datasetFor(getTask('mnist') as never).train.n, 1000);
+    const score = async (evaluator: Evaluator, generations: number) => {
+      const config = configFor(generations);
+      const summary = await evolve(config, evaluator, []);
+      const plan = compile(summary.champion!.genome);
+      const { returns } = await new InlineEvaluator().evaluate({ task: 'mnist', plans: [plan], weights: config.eval.weights, starts: [], batch: heldOut });
+      return returns.reduce((a, b) => a + b, 0) / returns.length;
+    };
+    const start = await score(new InlineEvaluator(), 1); // the initial population's best
+    const cpu = await score(new InlineEvaluator(), 25);
+    const device = await score(g, 25);
+    expect(cpu).toBeGreaterThan(start + 0.1);
+    expect(device).toBeGreaterThan(start + 0.1);
+    expect(Math.abs(device - cpu)).toBeLessThan(0.2);
+  });
+
+  it('refuses control tasks and per-connection weights with a clear message', async () => {
+    await expect(g.evaluate({ task: 'swingup', plans: [], weights: [1], starts: [] })).rejects.toThrow(/control task/);
+    await expect(createEvaluator({ backend: 'gpu', workers: null }, getControlTask('cartpole'))).rejects.toThrow(GpuUnavailableError);
+  });
+});
+
+describe('backend auto', () => {
+  it('takes the pool for a control task and says why', async () => {
+    const notes: string[] = [];
+    const e = await createEvaluator({ backend: 'auto', workers: 1 }, getControlTask('cartpole'), (l) => notes.push(l));
+    await e.close();
+    expect(e.name).toMatch(/^pool/);
+    expect(notes).toEqual([expect.stringMatching(/^backend auto: pool \(task cartpole is a control task/)]);
+  });
+});
