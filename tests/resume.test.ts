@@ -107,9 +107,11 @@ describe('a damaged newest checkpoint', () => {
     writeFileSync(older, readFileSync(older, 'utf8').replace('"episodes":', '"episodes":1'));
     const r = await wann('evolve', '--resume', dir, '--quiet');
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).toMatch(/skipped a damaged checkpoint: .*gen-000039\.json/);
-    expect(r.stderr).toMatch(/skipped a damaged checkpoint: .*gen-000038\.json: checksum mismatch/);
-    expect(r.stdout).toMatch(/resuming .* after generation 37/);
+    // Which generations have checkpoints depends on the cadence (cost-bounded by default): read the names.
+    const generationOf = (name: string) => Number(/gen-(\d+)\.json/.exec(name)![1]);
+    expect(r.stderr).toContain(`skipped a damaged checkpoint: ${newest}`);
+    expect(r.stderr).toContain(`skipped a damaged checkpoint: ${older}: checksum mismatch`);
+    expect(r.stdout).toMatch(new RegExp(`resuming .* after generation ${generationOf(cps.at(-3)!)}\\b`));
     expectSameAsReference(dir);
   });
 });

@@ -81,16 +81,14 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) groups: v
     v[s - nIn - 1] = act(u32(plans[actOff + s]), w * sum);
   }
   let first = nNodes - nOut - nIn - 1;
-${mode === 'outputs' ? `  for (var o = 0; o < nOut; o++) { loss[t * u32(nOut) + u32(o)] = v[first + o]; }
-  return;` : ''}
-  // Softmax cross-entropy of the outputs (the last nOut slots), by log-sum-exp, clamped at log(P_MIN).
+${mode === 'outputs' ? '  for (var o = 0; o < nOut; o++) { loss[t * u32(nOut) + u32(o)] = v[first + o]; }' : `  // Softmax cross-entropy of the outputs (the last nOut slots), by log-sum-exp, clamped at log(P_MIN).
   var top = v[first];
   for (var o = 1; o < nOut; o++) { top = max(top, v[first + o]); }
   var total = 0.0;
   for (var o = 0; o < nOut; o++) { total += exp(v[first + o] - top); }
   var logP = v[first + i32(batch[2u * b + 1u])] - top - log(total);
   if (!(logP >= LOG_P_MIN)) { logP = LOG_P_MIN; }
-  loss[t] = -logP;
+  loss[t] = -logP;`}
 }
 `;
 }
