@@ -145,13 +145,22 @@ export function sweepBatch(
   return (to - from) * weights.length * batch.length;
 }
 
-/** The class `plan` predicts at shared weight `w` for each image of `data` (all of them, in order). */
-export function predict(plan: Plan, data: ImageSet, w: number, connectionWeights: Float64Array | null = null): Uint8Array {
+/**
+ * The class `plan` predicts at each shared weight for each image of `data` (all of them, in order). The
+ * input-only sums are computed once for all the weights.
+ */
+export function predictAt(plan: Plan, data: ImageSet, weights: readonly number[], connectionWeights: Float64Array | null = null): Uint8Array[] {
   const scratch = new BatchScratch();
   const all = Int32Array.from({ length: data.n }, (_, b) => b);
   scratch.prepare(data, plan.nInput, all, plan.nNodes);
-  const values = new BatchForward(plan, scratch, connectionWeights).at(w);
-  return argmaxLanes(values, data.n, (plan.nNodes - plan.nOutput) * data.n, plan.nOutput, new Uint8Array(data.n));
+  const forward = new BatchForward(plan, scratch, connectionWeights);
+  const outBase = (plan.nNodes - plan.nOutput) * data.n;
+  return weights.map((w) => argmaxLanes(forward.at(w), data.n, outBase, plan.nOutput, new Uint8Array(data.n)));
+}
+
+/** The class `plan` predicts at shared weight `w` for each image of `data` (all of them, in order). */
+export function predict(plan: Plan, data: ImageSet, w: number, connectionWeights: Float64Array | null = null): Uint8Array {
+  return predictAt(plan, data, [w], connectionWeights)[0];
 }
 
 /** Share of images whose predicted class is the label. */

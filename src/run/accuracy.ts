@@ -7,7 +7,7 @@
  */
 import { datasetFor } from '../data/datasets.js';
 import { getClassifyTask } from '../envs/registry.js';
-import { accuracy, predict, vote, type ImageSet } from '../eval/classify.js';
+import { accuracy, predict, predictAt, vote, type ImageSet } from '../eval/classify.js';
 import { championToGenome, type Champion } from '../io/champion.js';
 import { compile, planWeights, type Plan } from '../neat/plan.js';
 import { streamFor } from '../rng.js';
@@ -33,21 +33,15 @@ export function testClassifier(champion: Champion, options: { draws?: number; se
   const task = getClassifyTask(champion.task);
   const { test } = datasetFor(task);
   const plan = compile(championToGenome(champion));
-  const at = (w: number) => accuracy(predict(plan, test, w), test.labels);
-
   const perWeight: Record<string, number> = {};
-  const votes: Uint8Array[] = [];
-  for (const w of STANDARD_WEIGHTS) {
-    const predicted = predict(plan, test, w);
-    votes.push(predicted);
-    perWeight[String(w)] = accuracy(predicted, test.labels);
-  }
-  const random = Array.from({ length: draws }, (_, d) => at(4 * streamFor(seed, 'test', 'random-shared', d)() - 2));
+  const votes = predictAt(plan, test, STANDARD_WEIGHTS);
+  STANDARD_WEIGHTS.forEach((w, k) => { perWeight[String(w)] = accuracy(votes[k], test.labels); });
+  const random = accuracies(plan, test, Array.from({ length: draws }, (_, d) => 4 * streamFor(seed, 'test', 'random-shared', d)() - 2));
   const mean = random.reduce((a, b) => a + b, 0) / draws;
   const std = Math.sqrt(random.reduce((a, r) => a + (r - mean) ** 2, 0) / draws);
   const tunedShared = champion.sharedWeight === null
     ? { missing: 'no tuned shared weight (run: wann tune <champion> --shared)' }
-    : { accuracy: at(champion.sharedWeight), weight: champion.sharedWeight };
+    : { accuracy: accuracies(plan, test, [champion.sharedWeight])[0], weight: champion.sharedWeight };
   const tunedWeights = champion.connectionWeights === null
     ? { missing: 'no tuned connection weights' }
     : { accuracy: accuracy(predict(plan, test, 1, planWeights(plan, champion.connectionWeights)), test.labels) };
@@ -67,12 +61,13 @@ export function testClassifier(champion: Champion, options: { draws?: number; se
 export function testAccuracies(champion: Champion, weights: readonly number[]): Record<string, number> {
   const { test } = datasetFor(getClassifyTask(champion.task));
   const plan = compile(championToGenome(champion));
-  return Object.fromEntries(weights.map((w) => [String(w), accuracy(predict(plan, test, w), test.labels)]));
+  const acc = accuracies(plan, test, weights);
+  return Object.fromEntries(weights.map((w, k) => [String(w), acc[k]]));
 }
 
 /** Accuracy of `plan` on `data` at each weight. */
-function accuracies(plan: Plan, data: ImageSet, weights: number[]): number[] {
-  return weights.map((w) => accuracy(predict(plan, data, w), data.labels));
+function accuracies(plan: Plan, data: ImageSet, weights: readonly number[]): number[] {
+  return predictAt(plan, data, weights).map((p) => accuracy(p, data.labels));
 }
 
 /**
