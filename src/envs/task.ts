@@ -6,8 +6,8 @@
  */
 import type { Rng } from '../random.js';
 
-export interface ControlTask {
-  readonly kind: 'control';
+/** What every task declares: its name, sizes, names of inputs and outputs, and activation pool. */
+interface TaskData {
   readonly name: string;
   readonly description: string;
   readonly nInput: number;
@@ -16,14 +16,18 @@ export interface ControlTask {
   readonly outputNames: readonly string[];
   /** Activation ids a hidden node may take. */
   readonly activations: readonly number[];
+  /** Score at which the task counts as solved (null: no such threshold). */
+  readonly solvedAt: number | null;
+}
+
+export interface ControlTask extends TaskData {
+  readonly kind: 'control';
   /** An episode ends after this many steps at the latest. */
   readonly maxSteps: number;
   /** Names of the physical state variables: an explicit initial state lists them in this order. */
   readonly stateNames: readonly string[];
   /** Length of the state array: the physical state, then any values the task derives from it and caches. */
   readonly stateSize: number;
-  /** Mean return over the weight sweep at which the task counts as solved (null: no such threshold). */
-  readonly solvedAt: number | null;
   /**
    * Starts an episode in `state` (length stateSize): drawn from the task's reset distribution when `from` is
    * a stream, or copied from `from` (the physical state, as stateNames lists it) for an explicit start.
@@ -45,16 +49,9 @@ export interface ControlTask {
 }
 
 /** Classify images: one forward pass per image, softmax over the outputs (reference: classify_gym.py). */
-export interface ClassifyTask {
+/** nInput is the pixels per image (row-major), nOutput the number of classes. */
+export interface ClassifyTask extends TaskData {
   readonly kind: 'classify';
-  readonly name: string;
-  readonly description: string;
-  /** Pixels per image (row-major), then the number of classes. */
-  readonly nInput: number;
-  readonly nOutput: number;
-  readonly inputNames: readonly string[];
-  readonly outputNames: readonly string[];
-  readonly activations: readonly number[];
   /** Image shape, for pictures of inputs (nInput = width * height). */
   readonly imageWidth: number;
   readonly imageHeight: number;
@@ -62,7 +59,6 @@ export interface ClassifyTask {
   readonly batchSize: number;
   /** Which dataset loader provides the images (src/data/datasets.ts); tasks stay data, loaders do I/O. */
   readonly dataset: string;
-  readonly solvedAt: number | null;
 }
 
 export type Task = ControlTask | ClassifyTask;

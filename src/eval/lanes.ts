@@ -44,17 +44,24 @@ export function computeInputSums(plan: Plan, values: Float64Array, L: number, li
   const { sums, inputOnly } = pre;
   for (let slot = plan.nInput + 1; slot < plan.nNodes; slot++) {
     if (!inputOnly[slot]) continue;
-    const base = slot * L;
-    // The same operations in the same order as forwardLanes' sums: 0, then each source in slot order.
-    for (let a = 0; a < live; a++) sums[base + a] = 0;
-    for (let k = plan.inStart[slot]; k < plan.inStart[slot + 1]; k++) {
-      const src = srcBase[k];
-      if (connectionWeights) {
-        const cw = connectionWeights[k];
-        for (let a = 0; a < live; a++) sums[base + a] += values[src + a] * cw;
-      } else {
-        for (let a = 0; a < live; a++) sums[base + a] += values[src + a];
-      }
+    // The same operations in the same order as forwardLanes' sums.
+    sumLanes(sums, slot * L, values, srcBase, plan.inStart[slot], plan.inStart[slot + 1], connectionWeights, live);
+  }
+}
+
+/**
+ * out[base + a] = the sum of connections k0..k1's sources for lanes [0, live): source by source over all
+ * lanes, a tight streaming loop per source, each lane summing from 0 in slot order as the interpreter does.
+ */
+function sumLanes(out: Float64Array, base: number, values: Float64Array, srcBase: Int32Array, k0: number, k1: number, connectionWeights: Float64Array | null, live: number): void {
+  for (let a = 0; a < live; a++) out[base + a] = 0;
+  for (let k = k0; k < k1; k++) {
+    const src = srcBase[k];
+    if (connectionWeights) {
+      const cw = connectionWeights[k];
+      for (let a = 0; a < live; a++) out[base + a] += values[src + a] * cw;
+    } else {
+      for (let a = 0; a < live; a++) out[base + a] += values[src + a];
     }
   }
 }
@@ -91,18 +98,7 @@ export function forwardLanes(
         fanIn > 3 ? srcBase[k0 + 3] : 0, fanIn, w, live);
       continue;
     }
-    // Source by source over all lanes: a tight streaming loop per source, and each lane still sums
-    // from 0 in slot order, exactly as the interpreter does.
-    for (let a = 0; a < live; a++) values[base + a] = 0;
-    for (let k = k0; k < k1; k++) {
-      const src = srcBase[k];
-      if (connectionWeights) {
-        const cw = connectionWeights[k];
-        for (let a = 0; a < live; a++) values[base + a] += values[src + a] * cw;
-      } else {
-        for (let a = 0; a < live; a++) values[base + a] += values[src + a];
-      }
-    }
+    sumLanes(values, base, values, srcBase, k0, k1, connectionWeights, live);
     activateLanes(activation[slot], values, values, base, w, live);
   }
 }
