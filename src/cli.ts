@@ -11,7 +11,7 @@ import { RunFilesError } from './run/files.js';
 import { getTask, TASK_NAMES } from './envs/registry.js';
 import { evolveCommand, untilSignal } from './commands/evolve.js';
 import { ensureDirSync, writeFileAtomicSync } from './io/atomic.js';
-import { ChampionError, loadChampion, makeChampion, serializeChampion, validateChampion } from './io/champion.js';
+import { ChampionError, loadChampion, makeChampion, serializeChampion, validateChampion, type Champion } from './io/champion.js';
 import { readPackageJson } from './io/package-files.js';
 import { parseReferenceOut, ReferenceOutError } from './io/reference-out.js';
 import { testAccuracies, testClassifier, tuneSharedAccuracy, type AccuracyResult } from './run/accuracy.js';
@@ -56,6 +56,12 @@ function writeOut(file: string, text: string): void {
 }
 
 /** A fresh program per call: commander keeps parsed option values on its command objects. */
+/** The weights `tune --weights --continue` starts from: the champion's own, which must exist. */
+function continueFrom(champion: Champion): number[] {
+  if (!champion.connectionWeights) throw new RunFilesError('tune: --continue needs tuned connection weights in the champion (run tune --weights first)');
+  return champion.connectionWeights;
+}
+
 /** `wann test` for a classification champion: the paper's accuracy table. */
 function printAccuracy(name: string, r: AccuracyResult, json: boolean): void {
   if (json) {
@@ -182,6 +188,9 @@ function buildProgram(): Command {
     .option('--generations <n>', 'with --weights: evolution-strategy generations', integer('--generations', 1, 100_000), 300)
     .option('--population <n>', 'with --weights: samples per generation', integer('--population', 2, 10_000), 64)
     .option('--episodes <n>', 'training episodes per evaluation', integer('--episodes', 1, 10_000))
+    .option('--continue', 'with --weights: start from the champion\'s tuned connection weights instead of its shared weight')
+    .option('--learning-rate <r>', 'with --weights: Adam step size (default 0.02)', finiteNumber('--learning-rate'))
+    .option('--sigma <s>', 'with --weights: sampling noise (default 0.05)', finiteNumber('--sigma'))
     .option('--seed <n>', 'seed of the training episodes and the search', integer('--seed', 0, 2 ** 32 - 1), 0)
     .option('--out <file>', 'write the tuned champion here instead')
     .addOption(new Option('--backend <name>', 'evaluation backend').choices(['inline', 'pool']).default('pool'))
@@ -210,6 +219,8 @@ function buildProgram(): Command {
         if (opts.weights) {
           const t = await tuneWeights(champion, shared, evaluator, {
             generations: opts.generations, population: opts.population, episodes: opts.episodes, seed: opts.seed,
+            learningRate: opts.learningRate, sigma: opts.sigma,
+            initial: opts.continue ? continueFrom(champion) : undefined,
             onGeneration: (g, mean) => { if (g % 10 === 0 || g === opts.generations - 1) out(`  generation ${g}: mean ${mean.toFixed(1)}`); },
           });
           champion = validateChampion({ ...champion, connectionWeights: t.weights });

@@ -108,6 +108,17 @@ describe('wann tune', () => {
     expect(tuned.mean).toBeGreaterThan(base.mean + 100);
   });
 
+  it('--weights --continue starts from given weights: one Adam step moves each by about the learning rate', async () => {
+    const c = champ(linear());
+    const initial = [0.3, -0.7, 1.1, 2];
+    const one = await tuneWeights(c, 0.5, new InlineEvaluator(), { generations: 1, population: 8, episodes: 2, seed: 3, initial, learningRate: 0.01 });
+    one.weights.forEach((w, i) => {
+      expect(w).not.toBe(initial[i]);
+      expect(Math.abs(w - initial[i])).toBeLessThanOrEqual(0.0101);
+    });
+    await expect(tuneWeights(c, 0.5, new InlineEvaluator(), { generations: 1, initial: [1, 2] })).rejects.toThrow(/2 starting weights for 4 connections/);
+  });
+
   it('stores what it tuned in the champion file, which reads back the same', () => {
     const c = champ(linear(), { sharedWeight: 0.75, connectionWeights: [0.1, -0.2, 1.5, 3] });
     const text = serializeChampion(c);

@@ -61,6 +61,8 @@ export interface WeightTuningOptions {
   sigma?: number;
   learningRate?: number;
   seed?: number;
+  /** Start from these weights (one per genome connection, e.g. an earlier tuning's) instead of all `start`. */
+  initial?: readonly number[];
   onGeneration?: (generation: number, mean: number) => void;
 }
 
@@ -76,7 +78,8 @@ export async function tuneWeights(champion: Champion, start: number, evaluator: 
   const genome = championToGenome(champion);
   const plan = compile(genome);
   const n = genome.conns.length;
-  const theta = new Float64Array(n).fill(start);
+  if (options.initial && options.initial.length !== n) throw new Error(`tune: ${options.initial.length} starting weights for ${n} connections`);
+  const theta = options.initial ? Float64Array.from(options.initial) : new Float64Array(n).fill(start);
   // Adam state.
   const m = new Float64Array(n);
   const v = new Float64Array(n);
