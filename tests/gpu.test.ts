@@ -9,9 +9,10 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { getControlTask, getTask } from '../src/envs/registry.js';
+import { ConfigError } from '../src/config/load.js';
 import { createEvaluator } from '../src/eval/create.js';
 import type { Evaluator } from '../src/eval/evaluator.js';
-import { GpuEvaluator, GpuUnavailableError } from '../src/eval/gpu.js';
+import { GpuEvaluator } from '../src/eval/gpu.js';
 import { InlineEvaluator } from '../src/eval/inline.js';
 import { generationBatch } from '../src/eval/sweep.js';
 import { datasetFor } from '../src/data/datasets.js';
@@ -121,7 +122,7 @@ describe.skipIf(!gpu)('gpu backend', () => {
 
   it('refuses control tasks and per-connection weights with a clear message', async () => {
     await expect(g.evaluate({ task: 'swingup', plans: [], weights: [1], starts: [] })).rejects.toThrow(/control task/);
-    await expect(createEvaluator({ backend: 'gpu', workers: null }, getControlTask('cartpole'))).rejects.toThrow(GpuUnavailableError);
+    await expect(createEvaluator({ backend: 'gpu', workers: null }, getControlTask('cartpole'))).rejects.toThrow(ConfigError);
   });
 });
 

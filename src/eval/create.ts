@@ -1,4 +1,5 @@
 /** Picks the evaluation backend a config asks for. */
+import { ConfigError } from '../config/load.js';
 import type { WannConfig } from '../config/types.js';
 import type { Task } from '../envs/task.js';
 import type { Evaluator } from './evaluator.js';
@@ -20,7 +21,8 @@ export async function createEvaluator(
     case 'inline': return new InlineEvaluator();
     case 'pool': return pool();
     case 'gpu':
-      if (task && task.kind !== 'classify') throw new GpuUnavailableError(`gpu backend: task ${task.name} is a control task; the gpu backend evaluates classification tasks (use --backend pool or auto)`);
+      // Asking the GPU for a control task is a config mistake (exit 2), not a missing device.
+      if (task && task.kind !== 'classify') throw new ConfigError(`eval.backend: "gpu" evaluates classification tasks and ${task.name} is a control task (use "pool" or "auto")`);
       return GpuEvaluator.start();
     case 'auto': {
       if (task?.kind !== 'classify') {
