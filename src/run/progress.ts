@@ -23,7 +23,7 @@ export function progressReporter(write: (line: string) => void, tty: boolean): R
     start(info: RunInfo) {
       total = info.config.generations;
       write(`wann: ${info.task.name}, population ${info.config.population.size}, ${total} generations, ` +
-        `seed ${info.config.seed}, ${info.config.eval.reps} reps x ${info.config.eval.weights.length} weights, evaluator ${info.evaluator}`);
+        `seed ${info.config.seed}, ${info.task.kind === 'control' ? `${info.config.eval.reps} reps` : `${info.config.eval.batchSize ?? info.task.batchSize} images`} x ${info.config.eval.weights.length} weights, evaluator ${info.evaluator}`);
       write('  gen   best mean   best max     median  conns  nodes   episodes/s   steps/s');
     },
     generation(s: GenerationStats, t: GenerationTiming) {
