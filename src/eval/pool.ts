@@ -19,8 +19,8 @@ function workerUrl(): string {
   return here.endsWith('.ts') ? new URL('../../dist/eval/worker.js', here).href : new URL('./worker.js', here).href;
 }
 
-/** Chunks per worker per generation: enough to even out networks of different sizes, few enough to stay cheap. */
-const CHUNKS_PER_WORKER = 4;
+/** Chunks per worker per generation: enough to even out networks (and episodes) of different lengths, few enough to stay cheap. */
+const CHUNKS_PER_WORKER = 12;
 
 export class PoolEvaluator implements Evaluator {
   readonly name: string;
