@@ -8,7 +8,7 @@
  * (minus mean cross-entropy) within 1e-4.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { getControlTask, getTask } from '../src/envs/registry.js';
+import { getClassifyTask, getControlTask, getTask } from '../src/envs/registry.js';
 import { ConfigError } from '../src/config/load.js';
 import { createEvaluator } from '../src/eval/create.js';
 import type { Evaluator } from '../src/eval/evaluator.js';
@@ -90,7 +90,7 @@ describe.skipIf(!gpu)('gpu backend', () => {
     const initial = searchFor(config).ask().slice(0, 24).map(compile);
     const grown = randomNetworks(12, 60, 256, 10, getTask('mnist').activations);
     const plans = [...initial, ...grown];
-    const batch = generationBatch(5, 3, datasetFor(getTask('mnist') as never).train.n, 150);
+    const batch = generationBatch(5, 3, datasetFor(getClassifyTask('mnist')).train.n, 150);
     const request = { task: 'mnist', plans, weights: config.eval.weights, starts: [], batch };
     const cpu = await new InlineEvaluator().evaluate(request);
     const dev = await g.evaluate(request);
@@ -104,7 +104,7 @@ describe.skipIf(!gpu)('gpu backend', () => {
     const settings = { population: { size: 40 }, eval: { batchSize: 200 } };
     const configFor = (generations: number) => loadConfig(new URL('../configs/mnist-quick.json', import.meta.url).pathname, { ...settings, generations });
     // Every champion is scored the same way: on the CPU, on a batch no run saw.
-    const heldOut = generationBatch(99, 0, datasetFor(getTask('mnist') as never).train.n, 1000);
+    const heldOut = generationBatch(99, 0, datasetFor(getClassifyTask('mnist')).train.n, 1000);
     const score = async (evaluator: Evaluator, generations: number) => {
       const config = configFor(generations);
       const summary = await evolve(config, evaluator, []);

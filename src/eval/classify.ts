@@ -29,6 +29,8 @@ const LOG_P_MIN = Math.log(P_MIN);
 export class BatchScratch {
   values = new Float64Array(0);
   lanes = 0;
+  /** The class of each lane's image. */
+  labels = new Uint8Array(0);
   private nInput = 0;
   private source: ImageSet | null = null;
   private batch: ArrayLike<number> | null = null;
@@ -52,6 +54,7 @@ export class BatchScratch {
       const image = batch[b] * nInput;
       for (let i = 0; i < nInput; i++) values[(i + 1) * L + b] = data.images[image + i];
     }
+    this.labels = Uint8Array.from({ length: L }, (_, b) => data.labels[batch[b]]);
     this.source = data;
     this.batch = batch;
     this.nInput = nInput;
@@ -132,14 +135,13 @@ export function sweepBatch(
   scratch: BatchScratch,
   connectionWeights?: ReadonlyArray<Float64Array | null>,
 ): number {
-  const labels = Uint8Array.from({ length: batch.length }, (_, b) => data.labels[batch[b]]);
   for (let i = from; i < to; i++) {
     const plan = plans[i];
     scratch.prepare(data, plan.nInput, batch, plan.nNodes);
     const outBase = (plan.nNodes - plan.nOutput) * batch.length;
     const forward = new BatchForward(plan, scratch, connectionWeights?.[i] ?? null);
     for (let k = 0; k < weights.length; k++) {
-      out[i * weights.length + k] = -meanCrossEntropy(forward.at(weights[k]), batch.length, outBase, plan.nOutput, labels);
+      out[i * weights.length + k] = -meanCrossEntropy(forward.at(weights[k]), batch.length, outBase, plan.nOutput, scratch.labels);
     }
   }
   return (to - from) * weights.length * batch.length;

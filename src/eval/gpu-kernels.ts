@@ -1,7 +1,8 @@
 /**
  * WGSL kernels of the GPU backend. gpu.js cannot express them: each thread evaluates a whole network and
  * needs a private array of node values, and gpu.js stops at 4-element local arrays (shared/notes/deps.md §1.3).
- * They run on the WebGPU device gpu.js itself acquires (see gpu.ts).
+ * They run on the WebGPU device gpu.js itself acquires (see gpu.ts). The activations come from the one
+ * formula table (neat/activations.ts).
  *
  * One thread = (individual, shared weight, image): it walks its plan's computed slots in order (the packed
  * plan arrays of plan-pack.ts, uploaded as they are), sums sources in slot order, applies w * sum to the
@@ -9,32 +10,21 @@
  * (classify.ts). A second kernel averages each (individual, weight)'s losses over the batch, so only
  * individuals x weights numbers come back. Arithmetic is f32.
  */
+import { ACTIVATION_IDS, activationSource } from '../neat/activations.js';
 
-/** The activations in WGSL, by id, the same formulas as activations.ts (tanh's argument clamped, see below). */
-export const WGSL_ACTIVATIONS: Readonly<Record<number, string>> = {
-  1: 'x',
-  2: 'select(0.0, 1.0, x > 0.0)',
-  3: 'sin(PI * x)',
-  4: 'exp(-(x * x) / 2.0)',
-  // Some drivers compute tanh as (e^2x - 1)/(e^2x + 1), NaN beyond |x| ~ 44; tanh(+-15) is +-1 in f32 anyway.
-  5: 'tanh(clamp(x, -15.0, 15.0))',
-  6: '(tanh(clamp(x / 2.0, -15.0, 15.0)) + 1.0) / 2.0',
-  7: '-x',
-  8: 'abs(x)',
-  9: 'max(x, 0.0)',
-  10: 'cos(PI * x)',
-};
+/** The uniform both kernels read (one struct, so their bindings agree). */
+const PARAMS = 'struct Params { nInd: u32, nW: u32, batch: u32, pixels: u32, activationAt: u32, inStartAt: u32, inSrcAt: u32, pad: u32 }';
 
 /**
  * The network kernel for plans of at most `maxComputed` computed slots each. Mode "loss": each thread writes
  * its image's cross-entropy; mode "outputs": its raw outputs (nOut per thread; parity tests use it).
  */
 export function networkKernel(maxComputed: number, logPMin: number, mode: 'loss' | 'outputs'): string {
-  const cases = Object.entries(WGSL_ACTIVATIONS).map(([id, f]) => `    case ${id}u: { return ${f}; }`).join('\n');
+  const cases = ACTIVATION_IDS.map((id) => `    case ${id}u: { return ${activationSource(id, 'x', 'wgsl')}; }`).join('\n');
   return /* wgsl */ `
 const PI: f32 = 3.141592653589793;
 const LOG_P_MIN: f32 = ${logPMin.toFixed(9)};
-struct Params { nInd: u32, nW: u32, batch: u32, pixels: u32, activationAt: u32, inStartAt: u32, inSrcAt: u32, pad: u32 }
+${PARAMS}
 // The packed plans (plan-pack.ts) in one buffer: header (6 per plan), activation, inStart, inSrc.
 @group(0) @binding(0) var<storage, read> plans: array<i32>;
 @group(0) @binding(1) var<storage, read> images: array<f32>;
@@ -95,7 +85,7 @@ ${mode === 'outputs' ? '  for (var o = 0; o < nOut; o++) { loss[t * u32(nOut) + 
 
 /** Mean loss of each (individual, weight) over the batch: one thread each. */
 export const MEAN_KERNEL = /* wgsl */ `
-struct Params { nInd: u32, nW: u32, batch: u32, pixels: u32, activationAt: u32, inStartAt: u32, inSrcAt: u32, pad: u32 }
+${PARAMS}
 @group(0) @binding(0) var<storage, read> loss: array<f32>;
 @group(0) @binding(1) var<storage, read_write> mean: array<f32>;
 @group(0) @binding(2) var<uniform> params: Params;

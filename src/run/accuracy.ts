@@ -10,7 +10,7 @@ import { getClassifyTask } from '../envs/registry.js';
 import { accuracy, predict, predictAt, vote, type ImageSet } from '../eval/classify.js';
 import { championToGenome, type Champion } from '../io/champion.js';
 import { compile, planWeights, type Plan } from '../neat/plan.js';
-import { streamFor } from '../rng.js';
+import { randomSharedWeight } from './protocol.js';
 import { STANDARD_WEIGHTS } from './replay.js';
 import { weightGrid } from './tune.js';
 
@@ -36,7 +36,7 @@ export function testClassifier(champion: Champion, options: { draws?: number; se
   const perWeight: Record<string, number> = {};
   const votes = predictAt(plan, test, STANDARD_WEIGHTS);
   STANDARD_WEIGHTS.forEach((w, k) => { perWeight[String(w)] = accuracy(votes[k], test.labels); });
-  const random = accuracies(plan, test, Array.from({ length: draws }, (_, d) => 4 * streamFor(seed, 'test', 'random-shared', d)() - 2));
+  const random = accuracies(plan, test, Array.from({ length: draws }, (_, d) => randomSharedWeight(seed, d)));
   const mean = random.reduce((a, b) => a + b, 0) / draws;
   const std = Math.sqrt(random.reduce((a, r) => a + (r - mean) ** 2, 0) / draws);
   const tunedShared = champion.sharedWeight === null

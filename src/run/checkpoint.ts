@@ -44,8 +44,9 @@ const NAME = /^gen-(\d{6,})\.json$/;
 /** The default cadence (see CheckpointSettings.every). */
 export const COST_RATIO = 20;
 
-function digest(body: Omit<Checkpoint, 'checksum'>): string {
-  return createHash('sha256').update(JSON.stringify(body)).digest('hex');
+/** The checksum of a checkpoint's body, over its JSON text (the writer's text, or the reader's re-serialisation). */
+function digest(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
 }
 
 const KINDS: readonly NodeKind[] = ['bias', 'input', 'output', 'hidden'];
@@ -127,7 +128,7 @@ export function checkpointReporter(runDir: string, settings: CheckpointSettings)
     };
     // Serialised once: the checksum is over this text, which is what the reader's JSON.stringify gives back.
     const text = JSON.stringify(body);
-    const checksum = createHash('sha256').update(text).digest('hex');
+    const checksum = digest(text);
     ensureDirSync(dir);
     writeFileAtomicSync(join(dir, `gen-${String(pendingGeneration).padStart(6, '0')}.json`), `${text.slice(0, -1)},"checksum":"${checksum}"}`);
     written = pendingGeneration;
@@ -173,7 +174,7 @@ export function latestCheckpoint(runDir: string): Found {
       const parsed = JSON.parse(readFileSync(file, 'utf8')) as Checkpoint;
       const { checksum, ...body } = parsed;
       if (parsed.format !== CHECKPOINT_FORMAT || (parsed.version !== 1 && parsed.version !== 2)) throw new Error('not a version 1 or 2 checkpoint');
-      if (checksum !== digest(body)) throw new Error('checksum mismatch');
+      if (checksum !== digest(JSON.stringify(body))) throw new Error('checksum mismatch');
       return { checkpoint: { ...parsed, state: unpackState(parsed.state, parsed.version) }, skipped };
     } catch (e) {
       skipped.push(`${file}: ${(e as Error).message.split('\n')[0]}`);

@@ -28,6 +28,11 @@ export interface TestResult {
   perWeight: Record<string, number>;
 }
 
+/** The shared weight of the `draw`-th random-shared-weight test: w ~ U(-2, 2), the same for every task kind. */
+export function randomSharedWeight(seed: number, draw: number): number {
+  return 4 * streamFor(seed, 'test', 'random-shared', draw)() - 2;
+}
+
 function stats(returns: number[]): { mean: number; std: number; episodes: number } {
   const mean = returns.reduce((a, b) => a + b, 0) / returns.length;
   const std = Math.sqrt(returns.reduce((a, r) => a + (r - mean) ** 2, 0) / returns.length);
@@ -55,7 +60,7 @@ export function testChampion(champion: Champion, options: { episodes?: number; s
     const own = genome.conns.map(() => 4 * rng() - 2);
     return runEpisode(task, weightedNetwork(plan, planWeights(plan, own)), 1, s, scratch).totalReward;
   }));
-  const randomShared = stats(run(shared, (e) => 4 * streamFor(seed, 'test', 'random-shared', e)() - 2));
+  const randomShared = stats(run(shared, (e) => randomSharedWeight(seed, e)));
   const tunedShared = champion.sharedWeight === null
     ? { missing: 'no tuned shared weight (run: wann tune <champion> --shared)' }
     : { ...stats(run(shared, () => champion.sharedWeight!)), weight: champion.sharedWeight };
