@@ -67,6 +67,23 @@ describe('backends agree bit for bit', () => {
     });
   }
 
+  it('runs a generation under a stop signal without Node warning of a listener leak', async () => {
+    // 3 workers x 12 chunks: 24 chunks of 2 plans listen on the signal at once (Node warns past 10).
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(w.name);
+    process.on('warning', onWarning);
+    const pool = await PoolEvaluator.start(3);
+    try {
+      const result = await pool.evaluate(request, new AbortController().signal);
+      expect(Array.from(result.returns)).toEqual(Array.from(inline));
+      await new Promise((resolve) => setImmediate(resolve)); // warnings are emitted on the next tick
+      expect(warnings).toEqual([]);
+    } finally {
+      process.off('warning', onWarning);
+      await pool.close();
+    }
+  });
+
   it('reduces per-weight returns to mean and max as the reference tell() does', () => {
     const f = fitnessOf(Float64Array.from([1, 2, 3, 4, 5, 9, 0, 0, 0, 0, 0, 0]), 0, 6);
     expect(f).toEqual({ mean: 4, max: 9 });

@@ -3,6 +3,7 @@
  * consecutive individuals, plans sent as transferred buffers. Results are bit-identical to `inline` for any
  * worker count, because each episode depends only on its plan, weight and rep's initial state.
  */
+import { setMaxListeners } from 'node:events';
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
 import { packPlans, transferList } from '../neat/plan-pack.js';
@@ -39,6 +40,9 @@ export class PoolEvaluator implements Evaluator {
     const { plans, weights } = request;
     const returns = new Float64Array(plans.length * weights.length);
     const size = Math.max(1, Math.ceil(plans.length / (this.workers * CHUNKS_PER_WORKER)));
+    // Each queued chunk listens on the run's stop signal until it is done (Piscina removes the listener then);
+    // raise the limit so Node does not warn of a leak for a generation's worth of chunks.
+    if (signal) setMaxListeners(Math.ceil(plans.length / size) + 10, signal);
     const jobs: Promise<number>[] = [];
     for (let first = 0; first < plans.length; first += size) {
       const packed = packPlans(plans.slice(first, first + size));
