@@ -5,6 +5,7 @@ import { cloneGenome } from '../src/neat/genome.js';
 import { mutate } from '../src/neat/mutate.js';
 import { NETWORK_KINDS, interpreted, networkFn, specialized, specializedSource } from '../src/neat/network.js';
 import { compile, forward, type Plan } from '../src/neat/plan.js';
+import { forwardLanes, laneSources } from '../src/eval/lanes.js';
 import { streamFor } from '../src/rng.js';
 import { golden, goldenGenome } from './helpers/golden.js';
 import { ACTS, randomNetworks, seedGenome } from './helpers/networks.js';
@@ -62,6 +63,55 @@ function agreeWithInterpreter(plan: Plan, inputs: number, trials: number, seed: 
   }
   return checked;
 }
+
+/**
+ * For every activation, hidden nodes with 1 to 12 sources drawn from the nodes before them (the lane pass
+ * fuses up to 8 sources and sums wider nodes source by source), all feeding one output.
+ */
+function fanInNetwork(): Plan {
+  const g = seedGenome(5, 1);
+  const rng = streamFor('fan-in');
+  const earlier = [0, 1, 2, 3, 4, 5];
+  let id = 7;
+  for (const act of ACTS) {
+    for (let n = 1; n <= 12; n++) {
+      const pool = [...earlier];
+      for (let k = 0; k < n; k++) {
+        const source = pool.splice(Math.floor(rng() * pool.length), 1)[0];
+        g.conns.push({ innovation: g.conns.length, source, target: id, enabled: true });
+      }
+      g.nodes.push({ id, kind: 'hidden', activation: act });
+      g.conns.push({ innovation: g.conns.length, source: id, target: 6, enabled: true });
+      earlier.push(id++);
+    }
+  }
+  return compile(g);
+}
+
+describe('the lane-parallel pass', () => {
+  it('gives every node the interpreter\'s value, to the bit, for every activation and fan-in 1-12', () => {
+    const plan = fanInNetwork();
+    const fanIns = new Set<number>();
+    for (let s = plan.nInput + 1; s < plan.nNodes - 1; s++) fanIns.add(plan.inStart[s + 1] - plan.inStart[s]);
+    expect(fanIns.size).toBe(12);
+    const weights = [-2, -1, -0.5, 0.5, 1, 2, 1.37];
+    const L = weights.length + 2; // two spare lanes past the live ones, left alone
+    const rng = streamFor('fan-in inputs');
+    const inputs = weights.map(() => Array.from({ length: 5 }, () => 2 * rng() - 1));
+    const values = new Float64Array(plan.nNodes * L).fill(-7);
+    for (let a = 0; a < weights.length; a++) {
+      values[a] = 1;
+      for (let i = 0; i < 5; i++) values[(1 + i) * L + a] = inputs[a][i];
+    }
+    forwardLanes(plan, values, L, weights.length, Float64Array.from(weights), laneSources(plan, L), null);
+    const one = new Float64Array(plan.nNodes);
+    weights.forEach((w, a) => {
+      forward(plan, w, inputs[a], one);
+      for (let s = 0; s < plan.nNodes; s++) expect(Object.is(values[s * L + a], one[s]), `slot ${s} lane ${a}`).toBe(true);
+    });
+    for (let s = plan.nInput + 1; s < plan.nNodes; s++) expect([values[s * L + L - 2], values[s * L + L - 1]]).toEqual([-7, -7]);
+  });
+});
 
 describe('forward-pass implementations', () => {
   it('agree with the interpreter on 150 random networks', () => {

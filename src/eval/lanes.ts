@@ -94,8 +94,7 @@ export function forwardLanes(
     const fanIn = k1 - k0;
     if (!connectionWeights && fanIn >= 1 && fanIn <= MAX_FUSED) {
       // Most nodes have a few sources: sum and activate in one pass over the lanes.
-      nodeLanes(activation[slot], values, base, srcBase[k0], fanIn > 1 ? srcBase[k0 + 1] : 0, fanIn > 2 ? srcBase[k0 + 2] : 0,
-        fanIn > 3 ? srcBase[k0 + 3] : 0, fanIn, w, live);
+      nodeLanes(activation[slot], values, base, srcBase, k0, fanIn, w, live);
       continue;
     }
     sumLanes(values, base, values, srcBase, k0, k1, connectionWeights, live);
@@ -103,29 +102,53 @@ export function forwardLanes(
   }
 }
 
-/**
- * v[base + a] = act(w[a] * sum[base + a]) for every live lane (sum may be v itself), dispatching on the
- * activation once per node rather than once per lane; generated from the formulas in activations.ts.
+/*
+ * The kernels below are generated from the formulas in activations.ts, one small function per activation (and
+ * per fan-in for the fused form) rather than one function switching over them all: each kernel gets type
+ * feedback of its own and is optimised once. A single switching function was deoptimised each time a
+ * generation met a case it had not seen, dozens of times over a run's first generations, which halved their
+ * speed; the price is one indirect call per node, shared by all the node's lanes.
  */
-const activateLanes = new Function('id', 'sum', 'v', 'base', 'w', 'live', `const end = base + live;
-switch (id) {
-${ACTIVATION_IDS.map((id) => `  case ${id}: for (let i = base; i < end; i++) { const x = w[i - base] * sum[i]; v[i] = ${activationSource(id, 'x')}; } return;`).join('\n')}
-  default: throw new Error('unknown activation id ' + id);
-}`) as (id: number, sum: Float64Array, v: Float64Array, base: number, w: Float64Array, live: number) => void;
+type ActivateKernel = (sum: Float64Array, v: Float64Array, base: number, w: Float64Array, live: number) => void;
+type NodeKernel = (v: Float64Array, base: number, srcBase: Int32Array, k0: number, w: Float64Array, live: number) => void;
 
-/** Nodes with up to this many sources are summed and activated in one pass (nodeLanes). */
-const MAX_FUSED = 4;
-
-/**
- * The fused form for a node with 1..MAX_FUSED sources: v[base + a] = act(w[a] * (0 + v[s0 + a] + ...)), summed
- * in the interpreter's order from the same 0. Offsets past fanIn are ignored.
- */
-const nodeLanes = new Function('id', 'v', 'base', 's0', 's1', 's2', 's3', 'fanIn', 'w', 'live', `switch (id) {
-${ACTIVATION_IDS.map((id) => `  case ${id}: switch (fanIn) {
-${[1, 2, 3, 4].map((n) => `    case ${n}: for (let a = 0; a < live; a++) { const x = w[a] * (0${Array.from({ length: n }, (_, j) => ` + v[s${j} + a]`).join('')}); v[base + a] = ${activationSource(id, 'x')}; } return;`).join('\n')}
-  }`).join('\n')}
+/** activateKernels[id]: v[base + a] = act(w[a] * sum[base + a]) for every live lane (sum may be v itself). */
+const activateKernels: ActivateKernel[] = [];
+for (const id of ACTIVATION_IDS) {
+  activateKernels[id] = new Function('sum', 'v', 'base', 'w', 'live', `const end = base + live;
+for (let i = base; i < end; i++) { const x = w[i - base] * sum[i]; v[i] = ${activationSource(id, 'x')}; }`) as ActivateKernel;
 }
-throw new Error('unknown activation id ' + id + ' or fan-in ' + fanIn);`) as (
-  id: number, v: Float64Array, base: number, s0: number, s1: number, s2: number, s3: number, fanIn: number, w: Float64Array, live: number,
-) => void;
 
+function activateLanes(id: number, sum: Float64Array, v: Float64Array, base: number, w: Float64Array, live: number): void {
+  const kernel = activateKernels[id];
+  if (!kernel) throw new Error(`unknown activation id ${id}`);
+  kernel(sum, v, base, w, live);
+}
+
+/**
+ * Nodes with up to this many sources are summed and activated in one pass (nodeLanes); wider ones, rare in
+ * WANN networks, sum source by source first (sumLanes).
+ */
+const MAX_FUSED = 8;
+
+/**
+ * nodeKernels[id * (MAX_FUSED + 1) + n], the fused form for a node with n sources:
+ * v[base + a] = act(w[a] * (0 + v[s0 + a] + ...)), summed in the interpreter's order from the same 0, where
+ * s_j = srcBase[k0 + j]. The sum stays in a register, where summing source by source over the lanes would
+ * store and reload it once per source.
+ */
+const nodeKernels: NodeKernel[] = [];
+for (const id of ACTIVATION_IDS) {
+  for (let n = 1; n <= MAX_FUSED; n++) {
+    const sources = Array.from({ length: n }, (_, j) => `const s${j} = srcBase[k0 + ${j}];`).join(' ');
+    const sum = Array.from({ length: n }, (_, j) => ` + v[s${j} + a]`).join('');
+    nodeKernels[id * (MAX_FUSED + 1) + n] = new Function('v', 'base', 'srcBase', 'k0', 'w', 'live', `${sources}
+for (let a = 0; a < live; a++) { const x = w[a] * (0${sum}); v[base + a] = ${activationSource(id, 'x')}; }`) as NodeKernel;
+  }
+}
+
+function nodeLanes(id: number, v: Float64Array, base: number, srcBase: Int32Array, k0: number, fanIn: number, w: Float64Array, live: number): void {
+  const kernel = nodeKernels[id * (MAX_FUSED + 1) + fanIn];
+  if (!kernel) throw new Error(`unknown activation id ${id} or fan-in ${fanIn}`);
+  kernel(v, base, srcBase, k0, w, live);
+}
