@@ -19,6 +19,7 @@
  * | selection.probMoo            | alg_probMoo                      | 0.8                          |
  * | selection.crowding           | (nsga_sort's normalisation)      | "range"                      |
  * | eval.reps                    | alg_nReps                        | 4                            |
+ * | eval.bestReps               | bestReps                         | 20                           |
  * | eval.batchSize               | (classify_gym: 1000 images)      | null (the task's own)        |
  * | eval.weights                 | alg_nVals 6 / alg_wDist standard | [-2, -1, -0.5, 0.5, 1, 2]    |
  * | eval.backend                 | (ours; reference uses MPI)       | "inline"                     |
@@ -36,7 +37,7 @@ export const DEFAULT_CONFIG: Readonly<Omit<WannConfig, 'task'>> = deepFreeze({
   population: { size: 128, initEnable: 0.5 },
   mutation: { addConnection: 0.2, addNode: 0.25, enable: 0.05, changeActivation: 0.5 },
   selection: { cullRatio: 0.2, eliteRatio: 0.2, tournamentSize: 8, probMoo: 0.8, crowding: 'range' },
-  eval: { reps: 4, batchSize: null, weights: [-2, -1, -0.5, 0.5, 1, 2], backend: 'inline', workers: null },
+  eval: { reps: 4, bestReps: 20, batchSize: null, weights: [-2, -1, -0.5, 0.5, 1, 2], backend: 'inline', workers: null },
 });
 
 function deepFreeze<T>(value: T): T {

@@ -42,6 +42,11 @@ export interface WannConfig {
   eval: {
     /** Episodes per shared weight per individual (alg_nReps); classification tasks use one batch instead. */
     reps: number;
+    /**
+     * Control tasks: a generation's best is re-tested on bestReps x reps fresh episodes per weight before it can
+     * become champion (reference: bestReps); 0 takes the best score as it stands.
+     */
+    bestReps: number;
     /** Classification: training images per generation (null: the task's own, 1,000 for MNIST). */
     batchSize: number | null;
     /** The shared weights swept (alg_wDist "standard"). */

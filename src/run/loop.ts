@@ -12,6 +12,7 @@ import { enabledConnections, enabledOnly } from '../neat/genome.js';
 import { compile } from '../neat/plan.js';
 import { WannSearch, type Fitness, type SearchState } from '../neat/search.js';
 import type { ChampionRecord, GenerationStats, LoopState, Reporter, RunInfo, RunSummary } from './reporter.js';
+import { verifyCandidate } from './retest.js';
 
 export function searchFor(config: WannConfig, state?: SearchState): WannSearch {
   const task = getTask(config.task);
@@ -83,26 +84,43 @@ export async function evolve(
     }
     const { returns, steps } = result;
     const fitness: Fitness[] = genomes.map((_, i) => fitnessOf(returns, i, weights.length));
-    search.tell(fitness);
     const generationEpisodes = genomes.length * weights.length * (task.kind === 'control' ? reps : 1);
-    episodes += generationEpisodes;
 
-    // The generation's best is the highest mean (ties: lowest index); the champion is the best ever seen.
+    // The generation's best is the highest mean (ties: lowest index); it becomes champion if, re-tested
+    // (retest.ts), it beats the champion's own re-tested mean.
     let best = 0;
     fitness.forEach((f, i) => { if (f.mean > fitness[best].mean) best = i; });
+    let newChampion: ChampionRecord | null = null;
     if (!champion || fitness[best].mean > champion.mean) {
-      champion = {
-        generation: gen,
-        // Without disabled genes: an MNIST genome carries ~2,500 of them, which would make every champion
-        // record (champions.jsonl, the viewer's stream) 20x larger for nothing.
-        genome: enabledOnly(genomes[best]),
-        weights,
-        returns: Array.from(returns.subarray(best * weights.length, (best + 1) * weights.length)),
-        mean: fitness[best].mean,
-        max: fitness[best].max,
-      };
+      const scores = { returns: Array.from(returns.subarray(best * weights.length, (best + 1) * weights.length)), ...fitness[best] };
+      let verified;
+      try {
+        verified = await verifyCandidate(config, task, evaluator, plans[best], gen, scores, options.signal);
+      } catch (e) {
+        if (options.signal?.aborted) { reason = 'interrupted'; break; }
+        throw e;
+      }
+      if (!champion || verified.mean > champion.mean) {
+        newChampion = {
+          generation: gen,
+          // Without disabled genes: an MNIST genome carries ~2,500 of them, which would make every champion
+          // record (champions.jsonl, the viewer's stream) 20x larger for nothing.
+          genome: enabledOnly(genomes[best]),
+          weights,
+          returns: verified.returns,
+          mean: verified.mean,
+          max: verified.max,
+        };
+      }
+      episodes += verified.episodes;
+    }
+    search.tell(fitness);
+    episodes += generationEpisodes;
+    if (newChampion) {
+      champion = newChampion;
       for (const r of reporters) await r.newChampion?.(champion, info);
     }
+    if (!champion) throw new Error('no champion after a generation'); // unreachable: the first candidate is always taken
     const stats: GenerationStats = {
       generation: gen,
       episodes,
