@@ -7,11 +7,10 @@
 import { readFileSync } from 'node:fs';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { swingup } from '../src/envs/swingup.js';
-import { makeScratch, runEpisode } from '../src/eval/episode.js';
 import { generationStarts, sweepPlans } from '../src/eval/sweep.js';
 import { parseReferenceOut } from '../src/io/reference-out.js';
 import type { Genome } from '../src/neat/genome.js';
-import { FORWARD_KINDS, networkFn, type ForwardKind } from '../src/neat/network.js';
+import { FORWARD_KINDS, type ForwardKind } from '../src/neat/network.js';
 import { compile } from '../src/neat/plan.js';
 
 export const REFERENCE_STEPS_PER_S = 12_041;
@@ -29,17 +28,10 @@ export const swingOut = (): Genome =>
 function measure(kind: ForwardKind): { median: number; best: number } {
   const plan = compile(swingOut());
   const starts = generationStarts(swingup, 0, 0, 8);
-  const scratch = makeScratch(swingup);
   const out = new Float64Array(WEIGHTS.length);
   const run = () => {
-    let steps = 0;
     const t0 = performance.now();
-    if (kind === 'lockstep') {
-      steps = sweepPlans(swingup, [plan], WEIGHTS, starts, out, 0, 1, 'lockstep');
-    } else {
-      const net = networkFn(plan, kind);
-      for (const start of starts) for (const w of WEIGHTS) steps += runEpisode(swingup, net, w, start, scratch).steps;
-    }
+    const steps = sweepPlans(swingup, [plan], WEIGHTS, starts, out, 0, 1, kind);
     return steps / ((performance.now() - t0) / 1000);
   };
   for (let i = 0; i < 5; i++) run(); // warm up: let V8 optimise the loop

@@ -110,19 +110,20 @@ describe('a failing worker', () => {
 });
 
 describe('forward implementations inside the sweep', () => {
-  it('lockstep, specialised and interpreted sweeps give bit-identical returns on both tasks', async () => {
+  it('lockstep, specialised, compiled-episode and interpreted sweeps give bit-identical returns on both tasks', async () => {
     const { cartpole } = await import('../src/envs/cartpole.js');
     const { sweepPlans } = await import('../src/eval/sweep.js');
     for (const task of [swingup, cartpole]) {
       const taskPlans = grownPlans(40, 30, task.nInput);
       const starts = generationStarts(task, 9, 1, 3);
-      const results = (['interpreted', 'specialized', 'lockstep'] as const).map((kind) => {
+      const results = (['interpreted', 'specialized', 'lockstep', 'episode'] as const).map((kind) => {
         const out = new Float64Array(taskPlans.length * WEIGHTS.length);
         const steps = sweepPlans(task, taskPlans, WEIGHTS, starts, out, 0, taskPlans.length, kind);
         return { out: Array.from(out), steps };
       });
       expect(results[1]).toEqual(results[0]);
       expect(results[2]).toEqual(results[0]);
+      expect(results[3]).toEqual(results[0]);
       // Episodes of different lengths were mixed (some lanes retired early, some ran to the limit).
       expect(results[0].steps).toBeLessThan(taskPlans.length * WEIGHTS.length * 3 * task.maxSteps);
       expect(results[0].steps).toBeGreaterThan(taskPlans.length * WEIGHTS.length * 3);

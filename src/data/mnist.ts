@@ -106,7 +106,7 @@ function build(dir: string): MnistSplit {
   const perClass: number[][] = [];
   const processed: Float64Array[] = [];
   let next = 0;
-  for (const [label, file] of digitFiles(dir).entries()) {
+  for (const file of digitFiles(dir)) { // in label order: perClass[label]
     const raw = Float64Array.from((JSON.parse(fs.readFileSync(file, 'utf8')) as { data: number[] }).data);
     if (raw.length % (RAW_SIDE * RAW_SIDE) !== 0) throw new Error(`${file}: not a whole number of 28x28 images`);
     const ids: number[] = [];

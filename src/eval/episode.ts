@@ -3,7 +3,7 @@
  * the task maps its raw outputs to actuators, rewards are summed in step order.
  */
 import type { ControlTask } from '../envs/task.js';
-import { networkFn, type NetworkFn } from '../neat/network.js';
+import { networkFn, specializedSource, type NetworkFn } from '../neat/network.js';
 import type { Plan } from '../neat/plan.js';
 import type { Rng } from '../random.js';
 
@@ -56,4 +56,53 @@ export function runEpisode(
     task.observe(state, obs);
   }
   return { totalReward, steps };
+}
+
+/**
+ * A whole episode loop with the specialised network (network.ts) written into it, for the many episodes of one
+ * network that replays, tests and tuning run: each compiled loop has call sites of its own, so V8 inlines the
+ * task's step, observe and failed into it whatever other networks the process runs, and the observation
+ * never leaves registers for the network's inputs. Compiling costs more than it saves for a network run only
+ * 18 times (evolution uses lockstep). The loop is runEpisode's, operation for operation (tests check the
+ * returns are identical); the generated code holds only the plan's checked numbers.
+ */
+type CompiledEpisode = (task: ControlTask, w: number, state: Float64Array, input: Float64Array, output: Float64Array, total: Float64Array) => number;
+
+const episodes = new Map<string, CompiledEpisode>();
+const EPISODE_CACHE_LIMIT = 1024;
+
+/** The compiled loop of a plan (cached by the network's source): returns the steps, writes the return to total[0]. */
+function compiledEpisode(plan: Plan): CompiledEpisode {
+  const network = specializedSource(plan);
+  let fn = episodes.get(network);
+  if (!fn) {
+    fn = new Function('task', 'w', 'state', 'input', 'output', 'total', `let totalReward = 0;
+let steps = 0;
+task.observe(state, input);
+while (steps < task.maxSteps) {
+  {
+${network}
+  }
+  totalReward += task.step(state, output);
+  steps++;
+  if (task.failed(state)) break;
+  task.observe(state, input);
+}
+total[0] = totalReward;
+return steps;`) as CompiledEpisode;
+    if (episodes.size >= EPISODE_CACHE_LIMIT) episodes.delete(episodes.keys().next().value!);
+    episodes.set(network, fn);
+  }
+  return fn;
+}
+
+/** Runs episodes of `plan` through its compiled episode loop: (w, start) -> the episode's result. */
+export function episodeRunner(task: ControlTask, plan: Plan, scratch: EpisodeScratch = makeScratch(task)): (w: number, start: Rng | ArrayLike<number>) => EpisodeResult {
+  const episode = compiledEpisode(plan);
+  const total = new Float64Array(1);
+  return (w, start) => {
+    task.reset(scratch.state, start);
+    const steps = episode(task, w, scratch.state, scratch.obs, scratch.action, total);
+    return { totalReward: total[0], steps };
+  };
 }

@@ -9,7 +9,7 @@ import type { Plan } from '../neat/plan.js';
 import type { Fitness } from '../neat/search.js';
 import { shuffle, streamFor } from '../rng.js';
 import { BatchScratch, sweepBatch } from './classify.js';
-import { makeScratch, runEpisode, type EpisodeScratch } from './episode.js';
+import { episodeRunner, makeScratch, runEpisode, type EpisodeScratch } from './episode.js';
 import type { SweepRequest } from './evaluator.js';
 import { lockstepEpisodes, LockstepScratch } from './lockstep.js';
 
@@ -65,11 +65,17 @@ export function sweepPlans(
   }
   for (let i = from; i < to; i++) {
     const own = connectionWeights?.[i];
-    const net = own ? weightedNetwork(plans[i], own) : networkFn(plans[i], forwardKind);
+    let run: (w: number, start: Float64Array) => { totalReward: number; steps: number };
+    if (!own && forwardKind === 'episode') {
+      run = episodeRunner(task, plans[i], scratch);
+    } else {
+      const net = own ? weightedNetwork(plans[i], own) : networkFn(plans[i], forwardKind === 'episode' ? 'specialized' : forwardKind);
+      run = (w, start) => runEpisode(task, net, w, start, scratch);
+    }
     for (let k = 0; k < weights.length; k++) {
       let sum = 0;
       for (const start of starts) {
-        const episode = runEpisode(task, net, weights[k], start, scratch);
+        const episode = run(weights[k], start);
         sum += episode.totalReward;
         steps += episode.steps;
       }

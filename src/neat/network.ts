@@ -13,11 +13,14 @@ import { forward, forwardWeighted, type Plan } from './plan.js';
 
 export type NetworkFn = (input: ArrayLike<number>, w: number, output: Float64Array) => void;
 
-/** Per-network forward passes; `lockstep` (eval/lockstep.ts) interprets all of a network's episodes at once. */
+/**
+ * Per-network forward passes; `lockstep` (eval/lockstep.ts) interprets all of a network's episodes at once,
+ * `episode` (eval/episode.ts) compiles the specialised network into the episode loop itself.
+ */
 export type NetworkKind = 'interpreted' | 'specialized';
 export const NETWORK_KINDS: readonly NetworkKind[] = ['interpreted', 'specialized'];
-export type ForwardKind = NetworkKind | 'lockstep';
-export const FORWARD_KINDS: readonly ForwardKind[] = ['interpreted', 'specialized', 'lockstep'];
+export type ForwardKind = NetworkKind | 'lockstep' | 'episode';
+export const FORWARD_KINDS: readonly ForwardKind[] = ['interpreted', 'specialized', 'lockstep', 'episode'];
 
 export function interpreted(plan: Plan): NetworkFn {
   const values = new Float64Array(plan.nNodes);

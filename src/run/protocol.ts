@@ -5,9 +5,9 @@
  * where `wann run --seed S` starts them, so the figures line up with a replay.
  */
 import { getControlTask } from '../envs/registry.js';
-import { makeScratch, runEpisode } from '../eval/episode.js';
+import { episodeRunner, makeScratch, runEpisode } from '../eval/episode.js';
 import { championToGenome, type Champion } from '../io/champion.js';
-import { networkFn, weightedNetwork, type NetworkFn } from '../neat/network.js';
+import { weightedNetwork, type NetworkFn } from '../neat/network.js';
 import { compile, planWeights } from '../neat/plan.js';
 import { streamFor } from '../rng.js';
 import { replayStarts, STANDARD_WEIGHTS } from './replay.js';
@@ -50,9 +50,11 @@ export function testChampion(champion: Champion, options: { episodes?: number; s
   const task = getControlTask(champion.task);
   const genome = championToGenome(champion);
   const plan = compile(genome);
-  const shared = networkFn(plan);
   const starts = testStarts(champion.task, seed, episodes);
   const scratch = makeScratch(task);
+  // Shared-weight conditions run the network's compiled episode loop; per-connection weights the interpreter.
+  const sharedEpisode = episodeRunner(task, plan, scratch);
+  const shared = (w: (e: number) => number) => starts.map((s, e) => sharedEpisode(w(e), s).totalReward);
   const run = (net: NetworkFn, w: (e: number) => number) => starts.map((s, e) => runEpisode(task, net, w(e), s, scratch).totalReward);
 
   const randomWeights = stats(starts.map((s, e) => {
@@ -60,14 +62,14 @@ export function testChampion(champion: Champion, options: { episodes?: number; s
     const own = genome.conns.map(() => 4 * rng() - 2);
     return runEpisode(task, weightedNetwork(plan, planWeights(plan, own)), 1, s, scratch).totalReward;
   }));
-  const randomShared = stats(run(shared, (e) => randomSharedWeight(seed, e)));
+  const randomShared = stats(shared((e) => randomSharedWeight(seed, e)));
   const tunedShared = champion.sharedWeight === null
     ? { missing: 'no tuned shared weight (run: wann tune <champion> --shared)' }
-    : { ...stats(run(shared, () => champion.sharedWeight!)), weight: champion.sharedWeight };
+    : { ...stats(shared(() => champion.sharedWeight!)), weight: champion.sharedWeight };
   const tunedWeights = champion.connectionWeights === null
     ? { missing: 'no tuned connection weights (run: wann tune <champion> --weights)' }
     : stats(run(weightedNetwork(plan, planWeights(plan, champion.connectionWeights)), () => 1));
   const perWeight: Record<string, number> = {};
-  for (const w of STANDARD_WEIGHTS) perWeight[String(w)] = stats(run(shared, () => w)).mean;
+  for (const w of STANDARD_WEIGHTS) perWeight[String(w)] = stats(shared(() => w)).mean;
   return { task: task.name, episodes, seed, conditions: { randomWeights, randomShared, tunedShared, tunedWeights }, perWeight };
 }

@@ -5,9 +5,8 @@
 import { getControlTask } from '../envs/registry.js';
 import type { ControlTask } from '../envs/task.js';
 import { drawStarts } from '../eval/sweep.js';
-import { makeScratch, runEpisode } from '../eval/episode.js';
+import { episodeRunner } from '../eval/episode.js';
 import { championToGenome, type Champion } from '../io/champion.js';
-import { networkFn } from '../neat/network.js';
 import { compile } from '../neat/plan.js';
 
 export const STANDARD_WEIGHTS: readonly number[] = [-2, -1, -0.5, 0.5, 1, 2];
@@ -46,15 +45,14 @@ export function replayChampion(champion: Champion, options: ReplayOptions = {}):
   const seed = options.seed ?? 0;
   const plan = compile(championToGenome(champion));
   const starts = replayStarts(task, seed, episodes);
-  const net = networkFn(plan);
-  const scratch = makeScratch(task);
+  const episode = episodeRunner(task, plan);
   const returns: Record<string, number> = {};
   const std: Record<string, number> = {};
   let steps = 0;
   let total = 0;
   for (const w of weights) {
     const rs = starts.map((start) => {
-      const r = runEpisode(task, net, w, start, scratch);
+      const r = episode(w, start);
       steps += r.steps;
       return r.totalReward;
     });
