@@ -68,14 +68,15 @@ describe('the viewer on a live run', () => {
     const first = await generation();
     // Drawn nodes: at least bias + 5 inputs + the output.
     expect(await page.locator('#network .node').count()).toBeGreaterThanOrEqual(7);
-    // The animation canvas has something drawn on it.
-    const inked = await page.$eval('#episode', (c) => {
-      const data = (c as HTMLCanvasElement).getContext('2d')!.getImageData(0, 0, 640, 240).data;
+    // The animation canvas gets something drawn on it (once the champion's episode has arrived).
+    const inked = await page.waitForFunction(() => {
+      const c = document.querySelector('#episode') as HTMLCanvasElement;
+      const data = c.getContext('2d')!.getImageData(0, 0, 640, 240).data;
       let n = 0;
       for (let i = 3; i < data.length; i += 4) if (data[i] > 0) n++;
-      return n;
-    });
-    expect(inked).toBeGreaterThan(500);
+      return n > 500 ? n : false;
+    }, undefined, { timeout: 30_000 });
+    expect(await inked.jsonValue()).toBeGreaterThan(500);
     // New generations arrive and are shown.
     await page.waitForFunction((g) => Number(document.querySelector('#generation')?.textContent) > g + 3, first, { timeout: 60_000 });
     expect(await generation()).toBeGreaterThan(first);
