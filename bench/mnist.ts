@@ -21,11 +21,10 @@ import { mutate } from '../src/neat/mutate.js';
 import { compile, type Plan } from '../src/neat/plan.js';
 import { WannSearch } from '../src/neat/search.js';
 import { streamFor } from '../src/rng.js';
+import { median, round } from './closed-loop.js';
 
 const WEIGHTS = [-2, -1, -0.5, 0.5, 1, 2];
 const POPULATION = 960;
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
-const round = (x: number, digits = 0) => Number(x.toFixed(digits));
 
 function initialGenomes(initEnable: number): Genome[] {
   const task = getClassifyTask('mnist');

@@ -18,6 +18,13 @@ async function champions(config: ReturnType<typeof resolveConfig>, evaluator: Ev
   return seen;
 }
 
+/** A genome's per-weight mean returns over the given episode starts, computed outside the run loop. */
+function sweepOf(c: ChampionRecord, starts: Float64Array[]): number[] {
+  const out = new Float64Array(WEIGHTS.length);
+  sweepPlans(getControlTask('cartpole'), [compile(c.genome)], WEIGHTS, starts, out);
+  return Array.from(out);
+}
+
 describe('champion re-tests', () => {
   it('record the sweep of the champion on its generation\'s re-test episodes, recomputed independently', async () => {
     const config = resolveConfig({ task: 'cartpole', seed: 3, generations: 30, population: { size: 24 }, eval: { reps: 1, bestReps: 3 } });
@@ -25,9 +32,7 @@ describe('champion re-tests', () => {
     expect(seen.length).toBeGreaterThan(1);
     const task = getControlTask('cartpole');
     for (const c of seen) {
-      const want = new Float64Array(WEIGHTS.length);
-      sweepPlans(task, [compile(c.genome)], WEIGHTS, retestStarts(task, 3, c.generation, 3), want);
-      expect(c.returns).toEqual(Array.from(want));
+      expect(c.returns).toEqual(sweepOf(c, retestStarts(task, 3, c.generation, 3)));
       expect(c.mean).toBe(c.returns.reduce((a, b) => a + b, 0) / WEIGHTS.length);
     }
     // Each new champion beat the last one's re-tested mean.
@@ -58,10 +63,6 @@ describe('champion re-tests', () => {
     const seen = await champions(config, new InlineEvaluator());
     expect(seen.length).toBeGreaterThan(1);
     const task = getControlTask('cartpole');
-    for (const c of seen) {
-      const want = new Float64Array(WEIGHTS.length);
-      sweepPlans(task, [compile(c.genome)], WEIGHTS, generationStarts(task, 3, c.generation, 2), want);
-      expect(c.returns).toEqual(Array.from(want));
-    }
+    for (const c of seen) expect(c.returns).toEqual(sweepOf(c, generationStarts(task, 3, c.generation, 2)));
   });
 });

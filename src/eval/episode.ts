@@ -3,7 +3,7 @@
  * the task maps its raw outputs to actuators, rewards are summed in step order.
  */
 import type { ControlTask } from '../envs/task.js';
-import { networkFn, specializedSource, type NetworkFn } from '../neat/network.js';
+import { CompiledCache, networkFn, specializedSource, type NetworkFn } from '../neat/network.js';
 import type { Plan } from '../neat/plan.js';
 import type { Rng } from '../random.js';
 
@@ -67,15 +67,11 @@ export function runEpisode(
  */
 type CompiledEpisode = (task: ControlTask, w: number, state: Float64Array, input: Float64Array, output: Float64Array, total: Float64Array) => number;
 
-const episodes = new Map<string, CompiledEpisode>();
-const EPISODE_CACHE_LIMIT = 1024;
+const episodes = new CompiledCache<CompiledEpisode>(1024);
 
 /** The compiled loop of a plan (cached by the network's source): returns the steps, writes the return to total[0]. */
 function compiledEpisode(plan: Plan): CompiledEpisode {
-  const network = specializedSource(plan);
-  let fn = episodes.get(network);
-  if (!fn) {
-    fn = new Function('task', 'w', 'state', 'input', 'output', 'total', `let totalReward = 0;
+  return episodes.get(specializedSource(plan), (network) => new Function('task', 'w', 'state', 'input', 'output', 'total', `let totalReward = 0;
 let steps = 0;
 task.observe(state, input);
 while (steps < task.maxSteps) {
@@ -88,11 +84,7 @@ ${network}
   task.observe(state, input);
 }
 total[0] = totalReward;
-return steps;`) as CompiledEpisode;
-    if (episodes.size >= EPISODE_CACHE_LIMIT) episodes.delete(episodes.keys().next().value!);
-    episodes.set(network, fn);
-  }
-  return fn;
+return steps;`) as CompiledEpisode);
 }
 
 /** Runs episodes of `plan` through its compiled episode loop: (w, start) -> the episode's result. */

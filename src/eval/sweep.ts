@@ -65,13 +65,9 @@ export function sweepPlans(
   }
   for (let i = from; i < to; i++) {
     const own = connectionWeights?.[i];
-    let run: (w: number, start: Float64Array) => { totalReward: number; steps: number };
-    if (!own && forwardKind === 'episode') {
-      run = episodeRunner(task, plans[i], scratch);
-    } else {
-      const net = own ? weightedNetwork(plans[i], own) : networkFn(plans[i], forwardKind === 'episode' ? 'specialized' : forwardKind);
-      run = (w, start) => runEpisode(task, net, w, start, scratch);
-    }
+    // Per-connection weights always go through the weighted interpreter.
+    const net = own ? weightedNetwork(plans[i], own) : forwardKind === 'episode' ? null : networkFn(plans[i], forwardKind);
+    const run = net ? (w: number, start: Float64Array) => runEpisode(task, net, w, start, scratch) : episodeRunner(task, plans[i], scratch);
     for (let k = 0; k < weights.length; k++) {
       let sum = 0;
       for (const start of starts) {

@@ -62,21 +62,29 @@ export function specializedSource(plan: Plan): string {
 }
 
 /**
- * Compiled functions by source: an elite or a child whose mutation changed nothing compiles to the same
- * source as before and reuses the function (and its optimised code). Bounded, so long runs do not grow it.
+ * Compiled code by source, bounded so long runs do not grow it: an elite or a child whose mutation changed
+ * nothing compiles to the same source as before and reuses the function (and V8's optimised code for it).
+ * Used for specialised networks here and for compiled episode loops (eval/episode.ts).
  */
-const cache = new Map<string, NetworkFn>();
-const CACHE_LIMIT = 4096;
+export class CompiledCache<F> {
+  private readonly functions = new Map<string, F>();
+  constructor(private readonly limit: number) {}
+
+  get(source: string, compile: (source: string) => F): F {
+    let fn = this.functions.get(source);
+    if (!fn) {
+      fn = compile(source);
+      if (this.functions.size >= this.limit) this.functions.delete(this.functions.keys().next().value!);
+      this.functions.set(source, fn);
+    }
+    return fn;
+  }
+}
+
+const networks = new CompiledCache<NetworkFn>(4096);
 
 export function specialized(plan: Plan): NetworkFn {
-  const source = specializedSource(plan);
-  let fn = cache.get(source);
-  if (!fn) {
-    fn = new Function('input', 'w', 'output', source) as NetworkFn;
-    if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value!);
-    cache.set(source, fn);
-  }
-  return fn;
+  return networks.get(specializedSource(plan), (source) => new Function('input', 'w', 'output', source) as NetworkFn);
 }
 
 export function networkFn(plan: Plan, kind: NetworkKind = 'specialized'): NetworkFn {
