@@ -24,7 +24,7 @@ function quoted(file: string): Array<{ mean: number; std: number }> {
   });
 }
 
-describe.each(['swingup.json', 'swingup-seed16.json'])('champions/%s', (file) => {
+describe.each(['swingup.json'])('champions/%s', (file) => {
   const text = readFileSync(new URL(`champions/${file}`, root), 'utf8');
   const champion = parseChampion(text, file);
 
