@@ -62,8 +62,8 @@ export function runEpisode(
  * A whole episode loop with the specialised network (network.ts) written into it, for the many episodes of one
  * network that replays and tests run: each compiled loop has call sites of its own, so V8 inlines the task's
  * step, observe and failed into it whatever other networks the process runs. Compiling costs more than it
- * saves for a network run only 18 times (evolution uses lockstep). The loop is runEpisode's, operation for operation (tests check the
- * returns are identical); the generated code holds only the plan's checked numbers.
+ * saves for a network run only 18 times (evolution uses lockstep). The loop is runEpisode's, operation for
+ * operation (tests check the returns are identical); the generated code holds only the plan's checked numbers.
  */
 type CompiledEpisode = (task: ControlTask, w: number, state: Float64Array, input: Float64Array, output: Float64Array, total: Float64Array) => number;
 
