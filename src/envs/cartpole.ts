@@ -4,9 +4,12 @@
  * 500 steps at most. The network's single output pushes right when positive, left otherwise.
  * State: [x, xdot, theta, thetadot], theta = 0 upright.
  */
+import { physicsFunctions, type PhysicsSource } from './physics.js';
 import type { ControlTask } from './task.js';
 
-const GRAVITY = 9.8;
+/** The physics (physics.ts: one text for the CPU and the GPU kernel). */
+const physics: PhysicsSource = {
+  constants: `const GRAVITY = 9.8;
 const MASS_CART = 1.0;
 const MASS_POLE = 0.1;
 const TOTAL_MASS = MASS_POLE + MASS_CART;
@@ -14,8 +17,26 @@ const LENGTH = 0.5; // half the pole's length
 const POLE_MASS_LENGTH = MASS_POLE * LENGTH;
 const FORCE_MAG = 10.0;
 const TAU = 0.02;
-const THETA_THRESHOLD = (12 * 2 * Math.PI) / 360;
-const X_THRESHOLD = 2.4;
+const THETA_THRESHOLD = (12.0 * 2.0 * PI) / 360.0;
+const X_THRESHOLD = 2.4;`,
+  observe: ['state[0]', 'state[1]', 'state[2]', 'state[3]'],
+  step: `let force = choose(action[0] > 0.0, FORCE_MAG, -FORCE_MAG);
+let x = state[0];
+let xDot = state[1];
+let theta = state[2];
+let thetaDot = state[3];
+let cosTheta = cos(theta);
+let sinTheta = sin(theta);
+let temp = (force + POLE_MASS_LENGTH * (thetaDot * thetaDot) * sinTheta) / TOTAL_MASS;
+let thetaAcc = (GRAVITY * sinTheta - cosTheta * temp) / (LENGTH * (4.0 / 3.0 - (MASS_POLE * (cosTheta * cosTheta)) / TOTAL_MASS));
+let xAcc = temp - (POLE_MASS_LENGTH * thetaAcc * cosTheta) / TOTAL_MASS;
+state[0] = x + TAU * xDot;
+state[1] = xDot + TAU * xAcc;
+state[2] = theta + TAU * thetaDot;
+state[3] = thetaDot + TAU * thetaAcc;`,
+  reward: '1.0',
+  failed: 'state[0] < -X_THRESHOLD || state[0] > X_THRESHOLD || state[2] < -THETA_THRESHOLD || state[2] > THETA_THRESHOLD',
+};
 
 export const cartpole: ControlTask = {
   kind: 'control',
@@ -35,33 +56,6 @@ export const cartpole: ControlTask = {
     for (let i = 0; i < 4; i++) state[i] = typeof from === 'function' ? -0.05 + 0.1 * from() : from[i];
   },
 
-  observe(state, obs, offset = 0, stride = 1) {
-    obs[offset] = state[0];
-    obs[offset + stride] = state[1];
-    obs[offset + 2 * stride] = state[2];
-    obs[offset + 3 * stride] = state[3];
-  },
-
-  step(state, action, offset = 0) {
-    const force = action[offset] > 0 ? FORCE_MAG : -FORCE_MAG;
-    const x = state[0];
-    const xDot = state[1];
-    const theta = state[2];
-    const thetaDot = state[3];
-    const cos = Math.cos(theta);
-    const sin = Math.sin(theta);
-    const temp = (force + POLE_MASS_LENGTH * (thetaDot * thetaDot) * sin) / TOTAL_MASS;
-    const thetaAcc = (GRAVITY * sin - cos * temp) / (LENGTH * (4.0 / 3.0 - (MASS_POLE * (cos * cos)) / TOTAL_MASS));
-    const xAcc = temp - (POLE_MASS_LENGTH * thetaAcc * cos) / TOTAL_MASS;
-    state[0] = x + TAU * xDot;
-    state[1] = xDot + TAU * xAcc;
-    state[2] = theta + TAU * thetaDot;
-    state[3] = thetaDot + TAU * thetaAcc;
-    return 1;
-  },
-
-  failed(state) {
-    return state[0] < -X_THRESHOLD || state[0] > X_THRESHOLD
-      || state[2] < -THETA_THRESHOLD || state[2] > THETA_THRESHOLD;
-  },
+  ...physicsFunctions(physics),
+  physics,
 };

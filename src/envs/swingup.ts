@@ -7,9 +7,12 @@
  * once halves the trigonometry per step (same values, so results are unchanged).
  */
 import { gaussian } from '../random.js';
+import { physicsFunctions, type PhysicsSource } from './physics.js';
 import type { ControlTask } from './task.js';
 
-const G = 9.82;
+/** The physics (physics.ts: one text for the CPU and the GPU kernel). */
+const physics: PhysicsSource = {
+  constants: `const G = 9.82;
 const M_CART = 0.5;
 const M_POLE = 0.5;
 const TOTAL_M = M_CART + M_POLE;
@@ -18,7 +21,36 @@ const M_P_L = M_POLE * L;
 const FORCE_MAG = 10.0;
 const DT = 0.01;
 const FRICTION = 0.1;
-const X_THRESHOLD = 2.4;
+const X_THRESHOLD = 2.4;`,
+  observe: ['state[0]', 'state[1]', 'state[4]', 'state[5]', 'state[3]'],
+  // np.clip(action, -1, 1) * force_mag; a NaN output stays NaN, as in the reference.
+  step: `let a = clip(action[0], -1.0, 1.0) * FORCE_MAG;
+let x = state[0];
+let xDot = state[1];
+let theta = state[2];
+let thetaDot = state[3];
+let c = state[4];
+let s = state[5];
+let xAcc = (-2.0 * M_P_L * (thetaDot * thetaDot) * s + 3.0 * M_POLE * G * s * c + 4.0 * a - 4.0 * FRICTION * xDot)
+  / (4.0 * TOTAL_M - 3.0 * M_POLE * (c * c));
+let thetaAcc = (-3.0 * M_P_L * (thetaDot * thetaDot) * s * c + 6.0 * TOTAL_M * G * s + 6.0 * (a - FRICTION * xDot) * c)
+  / (4.0 * L * TOTAL_M - 3.0 * M_P_L * (c * c));
+// Explicit Euler: positions move with the old velocities first.
+let nx = x + xDot * DT;
+let nTheta = theta + thetaDot * DT;
+state[0] = nx;
+state[1] = xDot + xAcc * DT;
+state[2] = nTheta;
+state[3] = thetaDot + thetaAcc * DT;
+let nCos = cos(nTheta);
+state[4] = nCos;
+state[5] = sin(nTheta);
+let rewardTheta = (nCos + 1.0) / 2.0;
+let rewardX = cos((nx / X_THRESHOLD) * (PI / 2.0));`,
+  reward: 'rewardTheta * rewardX',
+  failed: 'state[0] < -X_THRESHOLD || state[0] > X_THRESHOLD',
+};
+
 
 export const swingup: ControlTask = {
   kind: 'control',
@@ -48,44 +80,6 @@ export const swingup: ControlTask = {
     state[5] = Math.sin(state[2]);
   },
 
-  observe(state, obs, offset = 0, stride = 1) {
-    obs[offset] = state[0];
-    obs[offset + stride] = state[1];
-    obs[offset + 2 * stride] = state[4];
-    obs[offset + 3 * stride] = state[5];
-    obs[offset + 4 * stride] = state[3];
-  },
-
-  step(state, action, offset = 0) {
-    const raw = action[offset];
-    // np.clip(action, -1, 1) * force_mag; a NaN output stays NaN, as in the reference.
-    const a = (raw < -1 ? -1 : raw > 1 ? 1 : raw) * FORCE_MAG;
-    const x = state[0];
-    const xDot = state[1];
-    const theta = state[2];
-    const thetaDot = state[3];
-    const c = state[4];
-    const s = state[5];
-    const xAcc = (-2 * M_P_L * (thetaDot * thetaDot) * s + 3 * M_POLE * G * s * c + 4 * a - 4 * FRICTION * xDot)
-      / (4 * TOTAL_M - 3 * M_POLE * (c * c));
-    const thetaAcc = (-3 * M_P_L * (thetaDot * thetaDot) * s * c + 6 * TOTAL_M * G * s + 6 * (a - FRICTION * xDot) * c)
-      / (4 * L * TOTAL_M - 3 * M_P_L * (c * c));
-    // Explicit Euler: positions move with the old velocities first.
-    const nx = x + xDot * DT;
-    const nTheta = theta + thetaDot * DT;
-    state[0] = nx;
-    state[1] = xDot + xAcc * DT;
-    state[2] = nTheta;
-    state[3] = thetaDot + thetaAcc * DT;
-    const nCos = Math.cos(nTheta);
-    state[4] = nCos;
-    state[5] = Math.sin(nTheta);
-    const rewardTheta = (nCos + 1.0) / 2.0;
-    const rewardX = Math.cos((nx / X_THRESHOLD) * (Math.PI / 2.0));
-    return rewardTheta * rewardX;
-  },
-
-  failed(state) {
-    return state[0] < -X_THRESHOLD || state[0] > X_THRESHOLD;
-  },
+  ...physicsFunctions(physics),
+  physics,
 };

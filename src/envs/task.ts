@@ -1,10 +1,11 @@
 /**
  * Tasks are data plus one step function. A control task is data (sizes, names, activation pool, episode
- * length) plus the physics, written once as functions over a flat state array so that every evaluator
- * (inline, worker, GPU packer, viewer) shares it. A classification task is data only: its "step" is the
+ * length) plus the physics over a flat state array, written once as text (physics.ts) from which the CPU
+ * functions every evaluator and the viewer call, and the GPU backend's episode kernel, are generated. A classification task is data only: its "step" is the
  * batched forward pass and the softmax cross-entropy, the same for every dataset (eval/classify.ts).
  */
 import type { Rng } from '../random.js';
+import type { PhysicsSource } from './physics.js';
 
 /** What every task declares: its name, sizes, names of inputs and outputs, and activation pool. */
 interface TaskData {
@@ -46,6 +47,8 @@ export interface ControlTask extends TaskData {
   step(state: Float64Array, action: ArrayLike<number>, offset?: number, stride?: number): number;
   /** True when `state` ends the episode early (the cart left the track, the pole fell). */
   failed(state: Float64Array): boolean;
+  /** The text observe, step and failed are generated from, which the GPU kernel also runs (physics.ts). */
+  readonly physics: PhysicsSource;
 }
 
 /** Classify images: one forward pass per image, softmax over the outputs (reference: classify_gym.py). */
