@@ -2,10 +2,12 @@
  * `npm run bench`: evaluation speed. Prints one JSON object and writes it to bench/results/latest.json.
  *
  *   1. closed-loop swing-up steps/s of the reference champion swing.out on one thread, per forward pass;
- *   2. one swing-up generation of 192 fresh champion-sized networks: inline vs pool with 1 and 2 workers;
+ *   2. one swing-up generation of 192 fresh champion-sized networks: inline vs pool with 1 and 2 workers
+ *      (bench/swingup-generation.ts);
  *   3. seconds per generation for the first 20 generations of configs/swingup.json;
  *   4. one MNIST generation at population 960, early and late network sizes (bench/mnist.ts);
- *   5. (`-- gpu` only) that generation on inline, the pool on every core and the GPU backend, device named.
+ *   5. (`-- gpu` only) generations 2 and 4 on inline, the pool on every core and the GPU backend, device named
+ *      (bench/gpu.ts).
  *
  * `npm run bench -- <section...>` (closed-loop, generation, first-20, mnist, gpu) runs only those sections and
  * updates them in latest.json, keeping the others.
@@ -17,78 +19,13 @@
 import { readFileSync, writeFileSync, mkdirSync, renameSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
 import { loadConfig } from '../src/config/load.js';
-import { swingup } from '../src/envs/swingup.js';
 import { InlineEvaluator } from '../src/eval/inline.js';
 import { PoolEvaluator } from '../src/eval/pool.js';
-import { generationStarts } from '../src/eval/sweep.js';
-import type { Evaluator } from '../src/eval/evaluator.js';
-import { cloneGenome } from '../src/neat/genome.js';
-import { mutate } from '../src/neat/mutate.js';
-import { compile, type Plan } from '../src/neat/plan.js';
 import { evolve } from '../src/run/loop.js';
-import { streamFor } from '../src/rng.js';
-import { closedLoop, median, REFERENCE_STEPS_PER_S, root, round, swingOut, WEIGHTS } from './closed-loop.js';
-import { gpuGeneration, mnistGeneration } from './mnist.js';
-
-/** 192 networks derived from swing.out by a few random mutations each: champion-sized and all different. */
-function freshGeneration(round: number): Plan[] {
-  const base = swingOut();
-  const odds = { addConnection: 0.2, addNode: 0.25, enable: 0.05, changeActivation: 0.5 };
-  const innov = { nextInnovation: 1000, nextNodeId: 1000 };
-  return Array.from({ length: 192 }, (_, i) => {
-    const g = cloneGenome(base);
-    for (let m = 0; m < 3; m++) mutate(g, streamFor('bench', round, i, m), odds, swingup.activations, innov);
-    return compile(g);
-  });
-}
-
-/**
- * Rounds of the generation benchmark, each on new networks. The first rounds are V8 warming up (optimising
- * and re-optimising the lane kernels as new activation/fan-in cases turn up), a cost a run pays once, in its
- * first generations (benchmark 3 shows it); the figure is the median of the rounds after them.
- */
-const ROUNDS = 8;
-const WARM_UP_ROUNDS = 2;
-
-async function generation() {
-  const starts = generationStarts(swingup, 0, 0, 3);
-  const backends: Array<[string, () => Promise<Evaluator>]> = [
-    ['inline', async () => new InlineEvaluator()],
-    ['pool --workers 1', () => PoolEvaluator.start(1)],
-    ['pool --workers 2', () => PoolEvaluator.start(2)],
-  ];
-  const out: Record<string, { seconds: number; stepsPerSecond: number; stepsPerSecondPerThread: number; bestStepsPerSecondPerThread: number }> = {};
-  for (const [name, start] of backends) {
-    const evaluator = await start();
-    const times: number[] = [];
-    const rates: number[] = [];
-    for (let r = 0; r < ROUNDS; r++) {
-      const plans = freshGeneration(r); // fresh networks every round: compilation is part of the cost
-      const t0 = performance.now();
-      const { steps } = await evaluator.evaluate({ task: 'swingup', plans, weights: WEIGHTS, starts });
-      const seconds = (performance.now() - t0) / 1000;
-      if (r >= WARM_UP_ROUNDS) {
-        times.push(seconds);
-        rates.push(steps / seconds);
-      }
-    }
-    await evaluator.close();
-    const threads = name === 'pool --workers 2' ? 2 : 1;
-    out[name] = {
-      seconds: round(median(times), 3),
-      stepsPerSecond: round(median(rates)),
-      stepsPerSecondPerThread: round(median(rates) / threads),
-      bestStepsPerSecondPerThread: round(Math.max(...rates) / threads),
-    };
-  }
-  return {
-    population: 192,
-    episodesPerGeneration: 192 * 6 * 3,
-    ...out,
-    speedupPool2OverInline: round(out.inline.seconds / out['pool --workers 2'].seconds, 2),
-    speedupPool1OverInline: round(out.inline.seconds / out['pool --workers 1'].seconds, 2),
-  };
-}
+import { closedLoop, REFERENCE_STEPS_PER_S, root, round } from './closed-loop.js';
+import { gpuGeneration } from './gpu.js';
+import { mnistGeneration } from './mnist.js';
+import { swingupGeneration } from './swingup-generation.js';
 
 async function first20Generations() {
   const result: Record<string, unknown> = {};
@@ -115,7 +52,7 @@ const report: Record<string, unknown> = {
   referenceStepsPerSecond: REFERENCE_STEPS_PER_S,
 };
 if (want('closed-loop')) report.closedLoop = await closedLoop();
-if (want('generation')) report.generation = await generation();
+if (want('generation')) report.generation = await swingupGeneration();
 if (want('first-20')) report.first20Generations = await first20Generations();
 if (want('mnist')) report.mnistGeneration = await mnistGeneration();
 // Only on request: it needs a WebGPU device (a real GPU, or the software one from .ci/lavapipe.sh).

@@ -10,17 +10,13 @@
  */
 import { getClassifyTask } from '../src/envs/registry.js';
 import { datasetFor } from '../src/data/datasets.js';
-import { availableParallelism } from 'node:os';
-import type { Evaluator } from '../src/eval/evaluator.js';
-import { GpuEvaluator } from '../src/eval/gpu.js';
-import { InlineEvaluator } from '../src/eval/inline.js';
-import { PoolEvaluator } from '../src/eval/pool.js';
 import { generationBatch } from '../src/eval/sweep.js';
 import { cloneGenome, type Genome } from '../src/neat/genome.js';
 import { mutate } from '../src/neat/mutate.js';
 import { compile, type Plan } from '../src/neat/plan.js';
 import { WannSearch } from '../src/neat/search.js';
 import { streamFor } from '../src/rng.js';
+import { CPU_BACKENDS, type Backend } from './backends.js';
 import { median, round } from './closed-loop.js';
 
 const WEIGHTS = [-2, -1, -0.5, 0.5, 1, 2];
@@ -56,36 +52,6 @@ function latePlans(): Plan[] {
     return compile(grown);
   });
   return Array.from({ length: POPULATION }, (_, i) => distinct[i % distinct.length]);
-}
-
-type Backend = [name: string, threads: number, start: () => Promise<Evaluator>];
-
-const CPU_BACKENDS: Backend[] = [
-  ['inline', 1, async () => new InlineEvaluator()],
-  ['pool --workers 1', 1, () => PoolEvaluator.start(1)],
-  ['pool --workers 2', 2, () => PoolEvaluator.start(2)],
-];
-
-/** `npm run bench -- gpu`: the same generations on inline, the pool on every core, and the GPU backend. */
-export async function gpuGeneration() {
-  const cores = availableParallelism();
-  let device = 'none';
-  const backends: Backend[] = [
-    ['inline', 1, async () => new InlineEvaluator()],
-    [`pool --workers ${cores}`, cores, () => PoolEvaluator.start(cores)],
-    ['gpu', 1, async () => { const g = await GpuEvaluator.start(); device = g.deviceName; return g; }],
-  ];
-  // A software device (lavapipe) takes minutes per late generation: measure the early one only there.
-  const probe = await GpuEvaluator.start();
-  const software = /llvmpipe|lavapipe|software|swiftshader/i.test(probe.deviceName);
-  await probe.close();
-  const result = await mnistGeneration(backends, software ? ['early'] : ['early', 'late']);
-  return {
-    device,
-    ...(software ? { late: 'skipped on a software device (minutes per generation)' } : {}),
-    swingup: 'not run on the gpu backend: control tasks stay on the CPU backends (see README)',
-    ...result,
-  };
 }
 
 export async function mnistGeneration(backends: Backend[] = CPU_BACKENDS, sizes: Array<'early' | 'late'> = ['early', 'late']) {

@@ -9,7 +9,6 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { getClassifyTask, getControlTask, getTask } from '../src/envs/registry.js';
-import { ConfigError } from '../src/config/load.js';
 import { createEvaluator } from '../src/eval/create.js';
 import type { Evaluator } from '../src/eval/evaluator.js';
 import { GpuEvaluator } from '../src/eval/gpu.js';
@@ -120,18 +119,33 @@ describe.skipIf(!gpu)('gpu backend', () => {
     expect(Math.abs(device - cpu)).toBeLessThan(0.2);
   });
 
-  it('refuses control tasks and per-connection weights with a clear message', async () => {
-    await expect(g.evaluate({ task: 'swingup', plans: [], weights: [1], starts: [] })).rejects.toThrow(/control task/);
-    await expect(createEvaluator({ backend: 'gpu', workers: null }, getControlTask('cartpole'))).rejects.toThrow(ConfigError);
+  it('refuses per-connection weights and control requests without starts, with a clear message', async () => {
+    const plans = [compile(goldenGenome())];
+    await expect(g.evaluate({ task: 'swingup', plans, weights: [1], starts: [], connectionWeights: [new Float64Array(plans[0].nConn).fill(1)] })).rejects.toThrow(/per-connection weights/);
+    await expect(g.evaluate({ task: 'swingup', plans, weights: [1], starts: [] })).rejects.toThrow(/needs at least one initial state/);
   });
 });
 
 describe('backend auto', () => {
-  it('takes the pool for a control task and says why', async () => {
+  it('takes a hardware GPU, else the pool, and says which and why', async () => {
     const notes: string[] = [];
     const e = await createEvaluator({ backend: 'auto', workers: 1 }, getControlTask('cartpole'), (l) => notes.push(l));
     await e.close();
-    expect(e.name).toMatch(/^pool/);
-    expect(notes).toEqual([expect.stringMatching(/^backend auto: pool \(task cartpole is a control task/)]);
+    if (gpu && !gpu.software) {
+      expect(e.name).toBe(gpu.name);
+      expect(notes).toEqual([`backend auto: ${gpu.name} for cartpole`]);
+    } else {
+      expect(e.name).toMatch(/^pool/);
+      const why = gpu ? /^backend auto: pool \(the only WebGPU device is a software one, webgpu: / : /^backend auto: pool \(gpu backend: WebGPU has no adapter/;
+      expect(notes).toEqual([expect.stringMatching(why)]);
+    }
+  });
+
+  it('leaves other open GPU evaluators working when it closes its own', async () => {
+    if (!gpu) return;
+    const other = await GpuEvaluator.start();
+    await other.close();
+    const [out] = await gpu.outputs([compile(goldenGenome())], [1], Float32Array.from(golden.forward.vectors[0].obs), 1);
+    expect(out).toBeCloseTo(golden.forward.vectors[0].output['1'], 4);
   });
 });

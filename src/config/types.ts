@@ -53,8 +53,8 @@ export interface WannConfig {
     weights: number[];
     /** Where episodes run: "inline" (this thread) or "pool" (worker threads). */
     /**
-     * Where evaluation runs: "inline" (this thread), "pool" (worker threads), "gpu" (WebGPU, classification
-     * tasks) or "auto" (gpu where it applies and a device answers, else pool; says which).
+     * Where evaluation runs: "inline" (this thread), "pool" (worker threads), "gpu" (WebGPU) or "auto" (gpu
+     * when a hardware device answers, else pool; says which).
      */
     backend: Backend;
     /** Worker threads for the pool backend (null: one per available core). */

@@ -1,5 +1,4 @@
 /** Picks the evaluation backend a config asks for. */
-import { ConfigError } from '../config/load.js';
 import type { WannConfig } from '../config/types.js';
 import type { Task } from '../envs/task.js';
 import type { Evaluator } from './evaluator.js';
@@ -8,8 +7,9 @@ import { InlineEvaluator } from './inline.js';
 import { PoolEvaluator } from './pool.js';
 
 /**
- * `gpu` fails when no WebGPU adapter answers (never a silent fallback). `auto` takes the GPU for
- * classification tasks when one answers, the pool otherwise, and tells `note` which and why.
+ * `gpu` fails when no WebGPU adapter answers (never a silent fallback). `auto` takes the GPU when a hardware
+ * one answers, the pool otherwise (no adapter, or only a software device, which is slower than the CPU pool),
+ * and tells `note` which and why.
  */
 export async function createEvaluator(
   settings: Pick<WannConfig['eval'], 'backend' | 'workers'>,
@@ -20,24 +20,23 @@ export async function createEvaluator(
   switch (settings.backend) {
     case 'inline': return new InlineEvaluator();
     case 'pool': return pool();
-    case 'gpu':
-      // Asking the GPU for a control task is a config mistake (exit 2), not a missing device.
-      if (task && task.kind !== 'classify') throw new ConfigError(`eval.backend: "gpu" evaluates classification tasks and ${task.name} is a control task (use "pool" or "auto")`);
-      return GpuEvaluator.start();
+    case 'gpu': return GpuEvaluator.start();
     case 'auto': {
-      if (task?.kind !== 'classify') {
-        note(`backend auto: pool (task ${task?.name ?? '?'} is a control task; the gpu backend evaluates classification tasks)`);
-        return pool();
-      }
+      let gpu: GpuEvaluator;
       try {
-        const gpu = await GpuEvaluator.start();
-        note(`backend auto: ${gpu.name}`);
-        return gpu;
+        gpu = await GpuEvaluator.start();
       } catch (e) {
         if (!(e instanceof GpuUnavailableError)) throw e;
         note(`backend auto: pool (${e.message})`);
         return pool();
       }
+      if (gpu.software) {
+        await gpu.close();
+        note(`backend auto: pool (the only WebGPU device is a software one, ${gpu.deviceName}, slower than the CPU pool; --backend gpu uses it anyway)`);
+        return pool();
+      }
+      note(`backend auto: ${gpu.name}${task ? ` for ${task.name}` : ''}`);
+      return gpu;
     }
   }
 }

@@ -2,25 +2,82 @@
  * WGSL kernels of the GPU backend. gpu.js cannot express them: each thread evaluates a whole network and
  * needs a private array of node values, and gpu.js stops at 4-element local arrays (shared/notes/deps.md §1.3).
  * They run on the WebGPU device gpu.js itself acquires (see gpu.ts). The activations come from the one
- * formula table (neat/activations.ts).
+ * formula table (neat/activations.ts), a control task's physics from its one text (envs/physics.ts).
  *
- * One thread = (individual, shared weight, image): it walks its plan's computed slots in order (the packed
- * plan arrays of plan-pack.ts, uploaded as they are), sums sources in slot order, applies w * sum to the
- * activation, then takes the softmax cross-entropy of the outputs, clamped exactly as the CPU does
- * (classify.ts). A second kernel averages each (individual, weight)'s losses over the batch, so only
- * individuals x weights numbers come back. Arithmetic is f32.
+ * Every thread walks its plan's computed slots in order (the packed plan arrays of plan-pack.ts, uploaded as
+ * they are), sums sources in slot order and applies w * sum to the activation, as the CPU does. Classification:
+ * one thread = (individual, shared weight, image), ending with the image's softmax cross-entropy, clamped
+ * exactly as the CPU does (classify.ts). Control: one thread = (individual, shared weight, rep), a whole episode.
+ * A second kernel averages each (individual, weight) over its images or reps, so only individuals x weights
+ * numbers come back. Arithmetic is f32.
  */
+import { physicsWgsl } from '../envs/physics.js';
+import type { ControlTask } from '../envs/task.js';
 import { ACTIVATION_IDS, activationSource } from '../neat/activations.js';
 
-/** The uniform both kernels read (one struct, so their bindings agree). */
-const PARAMS = 'struct Params { nInd: u32, nW: u32, batch: u32, pixels: u32, activationAt: u32, inStartAt: u32, inSrcAt: u32, pad: u32 }';
+/**
+ * The uniform every kernel reads (one struct, so their bindings agree): individuals, weights, samples per
+ * (individual, weight) (images or episodes), pixels per image, where the packed plan arrays start in the
+ * plans buffer, and the episode length limit.
+ */
+const PARAMS = 'struct Params { nInd: u32, nW: u32, samples: u32, pixels: u32, activationAt: u32, inStartAt: u32, inSrcAt: u32, maxSteps: u32 }';
+
+/** The activation switch, generated from the one formula table. */
+function activationFn(): string {
+  const cases = ACTIVATION_IDS.map((id) => `    case ${id}u: { return ${activationSource(id, 'x', 'wgsl')}; }`).join('\n');
+  return `fn act(id: u32, x: f32) -> f32 {
+  switch id {
+${cases}
+    default: { return x; }
+  }
+}`;
+}
+
+/**
+ * Thread t's plan (t / perPlan), weight and sample, and where its packed arrays start; then, in `forward`, the
+ * forward pass over the computed slots with input node n read as `input` (a WGSL expression of n, 1-based).
+ */
+function threadPlan(): string {
+  return `  let n = params.samples;
+  if (t >= params.nInd * params.nW * n) { return; }
+  let b = t % n;
+  let k = (t / n) % params.nW;
+  let i = t / (n * params.nW);
+  let nIn = plans[i * 6u];
+  let nOut = plans[i * 6u + 1u];
+  let nNodes = plans[i * 6u + 2u];
+  let nodeOff = plans[i * 6u + 4u];
+  let connOff = plans[i * 6u + 5u];
+  let actOff = i32(params.activationAt) + nodeOff;
+  let startOff = i32(params.inStartAt) + nodeOff + i32(i);
+  let srcOff = i32(params.inSrcAt) + connOff;
+  let w = weights[k];
+  let first = nNodes - nOut - nIn - 1;`;
+}
+
+function forwardPass(input: (node: string) => string): string {
+  return `for (var s = nIn + 1; s < nNodes; s++) {
+      var sum = 0.0;
+      for (var c = plans[startOff + s]; c < plans[startOff + s + 1]; c++) {
+        let src = plans[srcOff + c];
+        if (src == 0) { sum += 1.0; }
+        else if (src <= nIn) { sum += ${input('src')}; }
+        else { sum += v[src - nIn - 1]; }
+      }
+      v[s - nIn - 1] = act(u32(plans[actOff + s]), w * sum);
+    }`;
+}
+
+/** Thread index from a 2D dispatch of 64-thread workgroups (one dimension caps at 65,535 groups). */
+const MAIN = `@compute @workgroup_size(64)
+fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>, @builtin(local_invocation_index) li: u32) {
+  let t = (wg.y * groups.x + wg.x) * 64u + li;`;
 
 /**
  * The network kernel for plans of at most `maxComputed` computed slots each. Mode "loss": each thread writes
  * its image's cross-entropy; mode "outputs": its raw outputs (nOut per thread; parity tests use it).
  */
 export function networkKernel(maxComputed: number, logPMin: number, mode: 'loss' | 'outputs'): string {
-  const cases = ACTIVATION_IDS.map((id) => `    case ${id}u: { return ${activationSource(id, 'x', 'wgsl')}; }`).join('\n');
   return /* wgsl */ `
 const PI: f32 = 3.141592653589793;
 const LOG_P_MIN: f32 = ${logPMin.toFixed(9)};
@@ -36,41 +93,12 @@ ${PARAMS}
 
 var<private> v: array<f32, ${maxComputed}>;
 
-fn act(id: u32, x: f32) -> f32 {
-  switch id {
-${cases}
-    default: { return x; }
-  }
-}
+${activationFn()}
 
-@compute @workgroup_size(64)
-fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>, @builtin(local_invocation_index) li: u32) {
-  let t = (wg.y * groups.x + wg.x) * 64u + li;
-  if (t >= params.nInd * params.nW * params.batch) { return; }
-  let b = t % params.batch;
-  let k = (t / params.batch) % params.nW;
-  let i = t / (params.batch * params.nW);
-  let nIn = plans[i * 6u];
-  let nOut = plans[i * 6u + 1u];
-  let nNodes = plans[i * 6u + 2u];
-  let nodeOff = plans[i * 6u + 4u];
-  let connOff = plans[i * 6u + 5u];
-  let actOff = i32(params.activationAt) + nodeOff;
-  let startOff = i32(params.inStartAt) + nodeOff + i32(i);
-  let srcOff = i32(params.inSrcAt) + connOff;
+${MAIN}
+${threadPlan()}
   let image = batch[2u * b] * params.pixels;
-  let w = weights[k];
-  for (var s = nIn + 1; s < nNodes; s++) {
-    var sum = 0.0;
-    for (var c = plans[startOff + s]; c < plans[startOff + s + 1]; c++) {
-      let src = plans[srcOff + c];
-      if (src == 0) { sum += 1.0; }
-      else if (src <= nIn) { sum += images[image + u32(src - 1)]; }
-      else { sum += v[src - nIn - 1]; }
-    }
-    v[s - nIn - 1] = act(u32(plans[actOff + s]), w * sum);
-  }
-  let first = nNodes - nOut - nIn - 1;
+  ${forwardPass((src) => `images[image + u32(${src} - 1)]`)}
 ${mode === 'outputs' ? '  for (var o = 0; o < nOut; o++) { loss[t * u32(nOut) + u32(o)] = v[first + o]; }' : `  // Softmax cross-entropy of the outputs (the last nOut slots), by log-sum-exp, clamped at log(P_MIN).
   var top = v[first];
   for (var o = 1; o < nOut; o++) { top = max(top, v[first + o]); }
@@ -83,7 +111,53 @@ ${mode === 'outputs' ? '  for (var o = 0; o < nOut; o++) { loss[t * u32(nOut) + 
 `;
 }
 
-/** Mean loss of each (individual, weight) over the batch: one thread each. */
+/**
+ * The episode kernel of a control task, for plans of at most `maxComputed` computed slots: one thread runs one
+ * whole episode of (individual, shared weight, rep) from the rep's uploaded initial state, the network and the
+ * task's physics (physics.ts, the text the CPU runs) alternating step by step, and writes its return. Every
+ * thread adds its step count to one counter.
+ */
+export function episodeKernel(task: ControlTask, maxComputed: number): string {
+  return /* wgsl */ `
+${PARAMS}
+@group(0) @binding(0) var<storage, read> plans: array<i32>;
+// Per rep: its initial state (stateSize values).
+@group(0) @binding(1) var<storage, read> starts: array<f32>;
+@group(0) @binding(2) var<storage, read> weights: array<f32>;
+@group(0) @binding(3) var<storage, read_write> returns: array<f32>;
+@group(0) @binding(4) var<storage, read_write> stepCount: atomic<u32>;
+@group(0) @binding(5) var<uniform> params: Params;
+
+var<private> v: array<f32, ${maxComputed}>;
+var<private> state: array<f32, ${task.stateSize}>;
+var<private> obs: array<f32, ${task.nInput}>;
+var<private> action: array<f32, ${task.nOutput}>;
+
+${activationFn()}
+
+${physicsWgsl(task.physics)}
+
+${MAIN}
+${threadPlan()}
+  for (var j = 0u; j < ${task.stateSize}u; j++) { state[j] = starts[b * ${task.stateSize}u + j]; }
+  observe();
+  var total = 0.0;
+  var steps = 0u;
+  loop {
+    ${forwardPass((src) => `obs[${src} - 1]`)}
+    for (var o = 0; o < ${task.nOutput}; o++) { action[o] = v[first + o]; }
+    total += physicsStep();
+    steps++;
+    if (failed() || steps >= params.maxSteps) { break; }
+    observe();
+  }
+  returns[t] = total;
+  atomicAdd(&stepCount, steps);
+}
+`;
+}
+
+/** Mean of each (individual, weight)'s samples (losses over the batch, or returns over the reps): one thread each. */
 export const MEAN_KERNEL = /* wgsl */ `
 ${PARAMS}
 @group(0) @binding(0) var<storage, read> loss: array<f32>;
@@ -95,7 +169,7 @@ fn main(@builtin(global_invocation_id) id: vec3<u32>) {
   let j = id.x;
   if (j >= params.nInd * params.nW) { return; }
   var total = 0.0;
-  for (var b = 0u; b < params.batch; b++) { total += loss[j * params.batch + b]; }
-  mean[j] = total / f32(params.batch);
+  for (var b = 0u; b < params.samples; b++) { total += loss[j * params.samples + b]; }
+  mean[j] = total / f32(params.samples);
 }
 `;

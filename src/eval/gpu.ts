@@ -6,12 +6,10 @@
  * pipelines on that same device (gpu-kernels.ts).
  *
  * Per generation: the population's plans are packed once (plan-pack.ts, the same flat arrays the worker pool
- * receives) and uploaded with the batch; one dispatch evaluates individuals x weights x images, a second
- * averages the losses, and only individuals x weights numbers are read back. The training images stay on the
- * device for the whole run.
- *
- * Classification tasks only: a control episode is 1,000 sequential steps of one network, which a GPU thread
- * would run alone at a fraction of a CPU core's speed; control tasks stay on the CPU backends.
+ * receives) and uploaded with the generation's batch of images or initial states; one dispatch evaluates
+ * individuals x weights x images (or x reps, one whole episode per thread, the physics in the kernel), a
+ * second averages each (individual, weight), and only individuals x weights numbers are read back. Training
+ * images stay on the device for the whole run.
  *
  * No silent fallback: without a WebGPU adapter `start()` fails and says why (createEvaluator's `auto` then
  * picks the CPU pool, and says so).
@@ -19,11 +17,12 @@
 import { createRequire } from 'node:module';
 import { datasetFor } from '../data/datasets.js';
 import { getTask } from '../envs/registry.js';
+import type { ClassifyTask, ControlTask } from '../envs/task.js';
 import { packPlans } from '../neat/plan-pack.js';
 import type { Plan } from '../neat/plan.js';
 import { P_MIN } from './classify.js';
 import type { Evaluator, SweepRequest, SweepResult } from './evaluator.js';
-import { MEAN_KERNEL, networkKernel } from './gpu-kernels.js';
+import { episodeKernel, MEAN_KERNEL, networkKernel } from './gpu-kernels.js';
 
 /** Thrown when no GPU mode is available; the message says what was tried and what to do. */
 export class GpuUnavailableError extends Error {}
@@ -37,6 +36,8 @@ interface GpuJsModule {
 const require = createRequire(import.meta.url);
 /** True when this module put a WebGPU navigator on globalThis (and must take it away: it keeps Node alive). */
 let ownNavigator = false;
+/** Open evaluators: they share gpu.js's one device, which only the last to close may destroy. */
+let openEvaluators = 0;
 
 /** gpu.js's shared WebGPU context, with Node's WebGPU (Dawn, the `webgpu` package) provided when missing. */
 async function acquire(): Promise<{ gpujs: GpuJsModule; context: GpuContext }> {
@@ -72,23 +73,36 @@ export function describeAdapter(adapter: GPUAdapter): string {
 
 const F32 = 4;
 
+/** What a dispatch computes: per-image losses, raw outputs, or a control task's episode returns. */
+type KernelKind = 'loss' | 'outputs' | ControlTask;
+
 export class GpuEvaluator implements Evaluator {
   readonly name: string;
+  /** True on a software device (Mesa lavapipe, SwiftShader): right for tests, slower than the CPU pool. */
+  readonly software: boolean;
   private readonly pipelines = new Map<string, GPUComputePipeline>();
   private meanPipeline!: GPUComputePipeline;
+  private closed = false;
   private data: { task: string; images: GPUBuffer; labels: Uint8Array; pixels: number } | null = null;
 
   private constructor(private readonly gpujs: GpuJsModule, private readonly device: GPUDevice, readonly deviceName: string) {
     this.name = `gpu (${deviceName})`;
+    this.software = /llvmpipe|lavapipe|swiftshader|software/i.test(deviceName);
   }
 
   static async start(): Promise<GpuEvaluator> {
     const { gpujs, context } = await acquire();
+    openEvaluators++;
     const gpu = new GpuEvaluator(gpujs, context.device, describeAdapter(context.adapter));
-    await gpu.checked('compiling the kernels', async () => {
-      gpu.meanPipeline = gpu.pipeline(MEAN_KERNEL);
-      gpu.networkPipeline(32, 'loss');
-    });
+    try {
+      await gpu.checked('compiling the kernels', async () => {
+        gpu.meanPipeline = gpu.pipeline(MEAN_KERNEL);
+        gpu.networkPipeline(32, 'loss');
+      });
+    } catch (e) {
+      await gpu.close();
+      throw e;
+    }
     return gpu;
   }
 
@@ -116,14 +130,17 @@ export class GpuEvaluator implements Evaluator {
     return result as T;
   }
 
-  /** The network pipeline for plans of up to `computed` computed slots, rounded up so few variants compile. */
-  private networkPipeline(computed: number, mode: 'loss' | 'outputs'): GPUComputePipeline {
+  /**
+   * The pipeline of `kind` (classification "loss" or "outputs", or a control task's episodes) for plans of up
+   * to `computed` computed slots, rounded up to a power of two so few variants compile.
+   */
+  private networkPipeline(computed: number, kind: KernelKind): GPUComputePipeline {
     let size = 32;
     while (size < computed) size *= 2;
-    const key = `${mode} ${size}`;
+    const key = `${typeof kind === 'string' ? kind : kind.name} ${size}`;
     let p = this.pipelines.get(key);
     if (!p) {
-      p = this.pipeline(networkKernel(size, Math.log(P_MIN), mode));
+      p = this.pipeline(typeof kind === 'string' ? networkKernel(size, Math.log(P_MIN), kind) : episodeKernel(kind, size));
       this.pipelines.set(key, p);
     }
     return p;
@@ -139,15 +156,11 @@ export class GpuEvaluator implements Evaluator {
   }
 
   /** The task's training images and labels, uploaded once per run. */
-  private dataFor(taskName: string) {
-    if (this.data?.task === taskName) return this.data;
-    const task = getTask(taskName);
-    if (task.kind !== 'classify') {
-      throw new Error(`gpu backend: task ${taskName} is a control task; the gpu backend evaluates classification tasks (use --backend pool)`);
-    }
+  private dataFor(task: ClassifyTask) {
+    if (this.data?.task === task.name) return this.data;
     const { train } = datasetFor(task);
     this.data?.images.destroy();
-    this.data = { task: taskName, images: this.buffer(Float32Array.from(train.images)), labels: train.labels, pixels: task.nInput };
+    this.data = { task: task.name, images: this.buffer(Float32Array.from(train.images)), labels: train.labels, pixels: task.nInput };
     return this.data;
   }
 
@@ -156,16 +169,27 @@ export class GpuEvaluator implements Evaluator {
   }
 
   private async run(request: SweepRequest): Promise<SweepResult> {
-    const data = this.dataFor(request.task);
-    if (!request.batch) throw new Error(`gpu backend: task ${request.task} needs a batch of training images`);
     if (request.connectionWeights?.some((w) => w)) throw new Error('gpu backend: per-connection weights are not supported (use --backend pool)');
-    const { plans, weights, batch } = request;
+    const task = getTask(request.task);
+    const { plans, weights } = request;
+    if (task.kind === 'control') {
+      const { read, steps } = await this.runEpisodes(task, plans, weights, request.starts, task.maxSteps, true);
+      return { returns: Float64Array.from(read), steps };
+    }
+    const data = this.dataFor(task);
+    if (!request.batch) throw new Error(`gpu backend: task ${request.task} needs a batch of training images`);
+    const { batch } = request;
     const labelled = new Uint32Array(2 * batch.length);
     batch.forEach((image, b) => { labelled[2 * b] = image; labelled[2 * b + 1] = data.labels[image]; });
-    const means = await this.dispatch(plans, weights, data.images, data.pixels, labelled, 'loss');
-    const returns = new Float64Array(means.length);
-    for (let j = 0; j < returns.length; j++) returns[j] = -means[j];
-    return { returns, steps: plans.length * weights.length * batch.length };
+    const labels = this.buffer(labelled);
+    try {
+      const { read } = await this.dispatch(plans, weights, 'loss', [data.images, labels], batch.length, data.pixels, 0, true);
+      const returns = new Float64Array(read.length);
+      for (let j = 0; j < returns.length; j++) returns[j] = -read[j];
+      return { returns, steps: plans.length * weights.length * batch.length };
+    } finally {
+      labels.destroy();
+    }
   }
 
   /**
@@ -177,21 +201,48 @@ export class GpuEvaluator implements Evaluator {
       const rows = this.buffer(inputs);
       const labelled = new Uint32Array(2 * n);
       for (let b = 0; b < n; b++) labelled[2 * b] = b;
+      const batch = this.buffer(labelled);
       try {
-        return await this.dispatch(plans, weights, rows, plans[0].nInput, labelled, 'outputs');
+        return (await this.dispatch(plans, weights, 'outputs', [rows, batch], n, plans[0].nInput, 0, false)).read;
       } finally {
         rows.destroy();
+        batch.destroy();
       }
     });
   }
 
-  /** One dispatch of the network kernel (and in loss mode the mean kernel); returns what is read back. */
-  private async dispatch(plans: Plan[], weights: readonly number[], images: GPUBuffer, pixels: number, labelled: Uint32Array, mode: 'loss' | 'outputs'): Promise<Float32Array> {
+  /**
+   * Every episode's return on the device, episodes cut at `maxSteps`: out[(i * weights.length + k) *
+   * starts.length + r] is plan i's return at weights[k] from starts[r]. For parity tests against the CPU.
+   */
+  async episodes(task: ControlTask, plans: Plan[], weights: readonly number[], starts: Float64Array[], maxSteps = task.maxSteps): Promise<Float32Array> {
+    return this.checked('running episodes', async () => (await this.runEpisodes(task, plans, weights, starts, maxSteps, false)).read);
+  }
+
+  /** The episodes of plans x weights x starts; `means`: read back each (plan, weight)'s mean over the starts. */
+  private async runEpisodes(task: ControlTask, plans: Plan[], weights: readonly number[], starts: Float64Array[], maxSteps: number, means: boolean) {
+    if (starts.length === 0) throw new Error(`gpu backend: task ${task.name} needs at least one initial state`);
+    const startData = new Float32Array(starts.length * task.stateSize);
+    starts.forEach((start, r) => startData.set(start.subarray(0, task.stateSize), r * task.stateSize));
+    const uploaded = this.buffer(startData);
+    try {
+      return await this.dispatch(plans, weights, task, [uploaded], starts.length, 0, maxSteps, means);
+    } finally {
+      uploaded.destroy();
+    }
+  }
+
+  /**
+   * One dispatch of the kernel of `kind` over individuals x weights x `samples` threads, then with `means` the
+   * mean kernel over the samples; returns what is read back (and, for episodes, the steps run). `inputs` are
+   * the kernel's bindings between the plans and the weights.
+   */
+  private async dispatch(plans: Plan[], weights: readonly number[], kind: KernelKind, inputs: GPUBuffer[], samples: number, pixels: number, maxSteps: number, means: boolean): Promise<{ read: Float32Array; steps: number }> {
     const device = this.device;
     const nInd = plans.length;
     const nW = weights.length;
-    const n = labelled.length / 2;
-    const threads = nInd * nW * n;
+    const threads = nInd * nW * samples;
+    const episodes = typeof kind !== 'string';
     // One buffer for the packed plans (a device allows only 8 storage buffers per shader stage).
     const { header, activation, inStart, inSrc } = packPlans(plans);
     const at = [header.length, header.length + activation.length, header.length + activation.length + inStart.length];
@@ -200,20 +251,24 @@ export class GpuEvaluator implements Evaluator {
     plansData.set(activation, at[0]);
     plansData.set(inStart, at[1]);
     plansData.set(inSrc, at[2]);
-    const params = this.buffer(Uint32Array.from([nInd, nW, n, pixels, ...at, 0]), GPUBufferUsage.UNIFORM);
-    const own = [this.buffer(plansData), this.buffer(labelled), this.buffer(Float32Array.from(weights))];
-    const perThread = mode === 'loss' ? 1 : plans[0].nOutput;
-    const result = device.createBuffer({ size: threads * perThread * F32, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC });
-    const readSize = (mode === 'loss' ? nInd * nW : threads * perThread) * F32;
-    const mean = mode === 'loss' ? device.createBuffer({ size: Math.max(16, readSize), usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC }) : null;
-    const readback = device.createBuffer({ size: Math.max(16, readSize), usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+    const params = this.buffer(Uint32Array.from([nInd, nW, samples, pixels, ...at, maxSteps]), GPUBufferUsage.UNIFORM);
+    const own = [this.buffer(plansData), this.buffer(Float32Array.from(weights))];
+    const perThread = kind === 'outputs' ? plans[0].nOutput : 1;
+    const result = device.createBuffer({ size: Math.max(16, threads * perThread * F32), usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC });
+    const readSize = (means ? nInd * nW : threads * perThread) * F32;
+    const mean = !means ? null : device.createBuffer({ size: Math.max(16, readSize), usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC });
+    const counter = episodes ? this.buffer(new Uint32Array(4), GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC) : null;
+    // The steps counter, when there is one, is read back after the results (16 bytes on).
+    const readback = device.createBuffer({ size: Math.max(16, readSize) + (counter ? 16 : 0), usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+    const readAt = Math.max(16, readSize);
     try {
       const computed = plans.reduce((m, p) => Math.max(m, p.nNodes - p.nInput - 1), 1);
-      const network = this.networkPipeline(computed, mode);
+      const network = this.networkPipeline(computed, kind);
       const encoder = device.createCommandEncoder();
       const pass = encoder.beginComputePass();
       pass.setPipeline(network);
-      pass.setBindGroup(0, this.bind(network, [own[0], images, own[1], own[2], result, params]));
+      const bindings = episodes ? [own[0], ...inputs, own[1], result, counter!, params] : [own[0], ...inputs, own[1], result, params];
+      pass.setBindGroup(0, this.bind(network, bindings));
       const groups = Math.ceil(threads / 64);
       const x = Math.min(groups, device.limits.maxComputeWorkgroupsPerDimension);
       pass.dispatchWorkgroups(x, Math.ceil(groups / x));
@@ -224,14 +279,18 @@ export class GpuEvaluator implements Evaluator {
       }
       pass.end();
       encoder.copyBufferToBuffer(mean ?? result, 0, readback, 0, readSize);
+      if (counter) encoder.copyBufferToBuffer(counter, 0, readback, readAt, 16);
       device.queue.submit([encoder.finish()]);
       await readback.mapAsync(GPUMapMode.READ);
-      const out = new Float32Array(readback.getMappedRange().slice(0, readSize));
+      const mapped = readback.getMappedRange();
+      const read = new Float32Array(mapped.slice(0, readSize));
+      const steps = counter ? new Uint32Array(mapped.slice(readAt, readAt + 4))[0] : 0;
       readback.unmap();
-      return out;
+      return { read, steps };
     } finally {
       for (const b of [params, ...own, result, readback]) b.destroy();
       mean?.destroy();
+      counter?.destroy();
     }
   }
 
@@ -243,8 +302,11 @@ export class GpuEvaluator implements Evaluator {
   }
 
   async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
     this.data?.images.destroy();
     this.data = null;
+    if (--openEvaluators > 0) return;
     await this.gpujs.WebGPUContext.destroy();
     releaseNavigator();
   }
