@@ -95,6 +95,17 @@ describe.skipIf(!gpu)('gpu backend: control episodes', () => {
     });
   });
 
+  it('repeats a run exactly on the same device', async () => {
+    const config = loadConfig(new URL('../configs/swingup.json', import.meta.url).pathname, { seed: 4, generations: 4, population: { size: 32 } });
+    const histories: string[] = [];
+    for (let run = 0; run < 2; run++) {
+      const lines: string[] = [];
+      const summary = await evolve(config, g, [{ generation: (stats) => { lines.push(JSON.stringify(stats)); } }]);
+      histories.push(JSON.stringify({ lines, champion: summary.champion }));
+    }
+    expect(histories[1]).toBe(histories[0]);
+  });
+
   it('evolves swing-up networks as well as the CPU does in a short run', async () => {
     const heldOut = drawStarts(swingup, 20, (i) => ['gpu-episodes', 'held-out', i]);
     // Every champion is scored the same way: on the CPU, from starts no run saw.
