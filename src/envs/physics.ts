@@ -32,7 +32,7 @@ export interface PhysicsFunctions {
 const JS_HELPERS = 'const cos = Math.cos, sin = Math.sin, PI = Math.PI;\nconst clip = (v, lo, hi) => (v < lo ? lo : v > hi ? hi : v);\nconst choose = (condition, ifTrue, ifFalse) => (condition ? ifTrue : ifFalse);';
 
 /** The same helpers in WGSL, f32. */
-export const WGSL_HELPERS = `const PI = ${Math.PI};
+const WGSL_HELPERS = `const PI = ${Math.PI};
 fn clip(v: f32, lo: f32, hi: f32) -> f32 { return select(select(v, hi, v > hi), lo, v < lo); }
 fn choose(condition: bool, ifTrue: f32, ifFalse: f32) -> f32 { return select(ifFalse, ifTrue, condition); }`;
 
