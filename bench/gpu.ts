@@ -20,10 +20,9 @@ export async function gpuGeneration() {
     ['gpu', 1, () => GpuEvaluator.start()],
   ];
   const probe = await GpuEvaluator.start();
-  const device = probe.deviceName;
+  const { deviceName: device, software } = probe;
   await probe.close();
   // A software device (lavapipe) takes minutes per late MNIST generation: measure the early one only there.
-  const software = /llvmpipe|lavapipe|software|swiftshader/i.test(device);
   const mnist = await mnistGeneration(backends, software ? ['early'] : ['early', 'late']);
   const swingup = await swingupGeneration(backends);
   return {

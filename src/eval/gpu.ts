@@ -183,7 +183,7 @@ export class GpuEvaluator implements Evaluator {
     batch.forEach((image, b) => { labelled[2 * b] = image; labelled[2 * b + 1] = data.labels[image]; });
     const labels = this.buffer(labelled);
     try {
-      const { read } = await this.dispatch(plans, weights, 'loss', [data.images, labels], batch.length, data.pixels, 0, true);
+      const { read } = await this.dispatch(plans, weights, 'loss', [data.images, labels], { samples: batch.length, pixels: data.pixels, means: true });
       const returns = new Float64Array(read.length);
       for (let j = 0; j < returns.length; j++) returns[j] = -read[j];
       return { returns, steps: plans.length * weights.length * batch.length };
@@ -203,7 +203,7 @@ export class GpuEvaluator implements Evaluator {
       for (let b = 0; b < n; b++) labelled[2 * b] = b;
       const batch = this.buffer(labelled);
       try {
-        return (await this.dispatch(plans, weights, 'outputs', [rows, batch], n, plans[0].nInput, 0, false)).read;
+        return (await this.dispatch(plans, weights, 'outputs', [rows, batch], { samples: n, pixels: plans[0].nInput, means: false })).read;
       } finally {
         rows.destroy();
         batch.destroy();
@@ -226,7 +226,7 @@ export class GpuEvaluator implements Evaluator {
     starts.forEach((start, r) => startData.set(start.subarray(0, task.stateSize), r * task.stateSize));
     const uploaded = this.buffer(startData);
     try {
-      return await this.dispatch(plans, weights, task, [uploaded], starts.length, 0, maxSteps, means);
+      return await this.dispatch(plans, weights, task, [uploaded], { samples: starts.length, maxSteps, means });
     } finally {
       uploaded.destroy();
     }
@@ -235,14 +235,20 @@ export class GpuEvaluator implements Evaluator {
   /**
    * One dispatch of the kernel of `kind` over individuals x weights x `samples` threads, then with `means` the
    * mean kernel over the samples; returns what is read back (and, for episodes, the steps run). `inputs` are
-   * the kernel's bindings between the plans and the weights.
+   * the kernel's bindings between the plans and the weights; `pixels` (per image) and `maxSteps` (per episode)
+   * go to the kernels' uniform.
    */
-  private async dispatch(plans: Plan[], weights: readonly number[], kind: KernelKind, inputs: GPUBuffer[], samples: number, pixels: number, maxSteps: number, means: boolean): Promise<{ read: Float32Array; steps: number }> {
+  private async dispatch(
+    plans: Plan[],
+    weights: readonly number[],
+    kind: KernelKind,
+    inputs: GPUBuffer[],
+    { samples, pixels = 0, maxSteps = 0, means }: { samples: number; pixels?: number; maxSteps?: number; means: boolean },
+  ): Promise<{ read: Float32Array; steps: number }> {
     const device = this.device;
     const nInd = plans.length;
     const nW = weights.length;
     const threads = nInd * nW * samples;
-    const episodes = typeof kind !== 'string';
     // One buffer for the packed plans (a device allows only 8 storage buffers per shader stage).
     const { header, activation, inStart, inSrc } = packPlans(plans);
     const at = [header.length, header.length + activation.length, header.length + activation.length + inStart.length];
@@ -257,7 +263,7 @@ export class GpuEvaluator implements Evaluator {
     const result = device.createBuffer({ size: Math.max(16, threads * perThread * F32), usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC });
     const readSize = (means ? nInd * nW : threads * perThread) * F32;
     const mean = !means ? null : device.createBuffer({ size: Math.max(16, readSize), usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC });
-    const counter = episodes ? this.buffer(new Uint32Array(4), GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC) : null;
+    const counter = typeof kind !== 'string' ? this.buffer(new Uint32Array(4), GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC) : null;
     // The steps counter, when there is one, is read back after the results (16 bytes on).
     const readback = device.createBuffer({ size: Math.max(16, readSize) + (counter ? 16 : 0), usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
     const readAt = Math.max(16, readSize);
@@ -267,8 +273,7 @@ export class GpuEvaluator implements Evaluator {
       const encoder = device.createCommandEncoder();
       const pass = encoder.beginComputePass();
       pass.setPipeline(network);
-      const bindings = episodes ? [own[0], ...inputs, own[1], result, counter!, params] : [own[0], ...inputs, own[1], result, params];
-      pass.setBindGroup(0, this.bind(network, bindings));
+      pass.setBindGroup(0, this.bind(network, [own[0], ...inputs, own[1], result, ...(counter ? [counter] : []), params]));
       const groups = Math.ceil(threads / 64);
       const x = Math.min(groups, device.limits.maxComputeWorkgroupsPerDimension);
       pass.dispatchWorkgroups(x, Math.ceil(groups / x));
