@@ -24,6 +24,8 @@ let evolution: ChildProcess;
 let url: string;
 let context: BrowserContext;
 let page: Page;
+/** Uncaught errors in the page (a blank viewer is usually one of these). */
+const pageErrors: string[] = [];
 const dir = mkdtempSync(join(tmpdir(), 'wann-viewer-'));
 
 beforeAll(async () => {
@@ -46,6 +48,7 @@ beforeAll(async () => {
     viewport: { width: 1300, height: 1000 },
   });
   page = await context.newPage();
+  page.on('pageerror', (e) => pageErrors.push(e.message));
   await page.goto(url);
 });
 
@@ -83,6 +86,17 @@ describe.skipIf(!CHROMIUM)('the viewer on a live run', () => {
     await page.waitForFunction((g) => Number(document.querySelector('#generation')?.textContent) > g + 3, first, { timeout: 60_000 });
     expect(await generation()).toBeGreaterThan(first);
     expect(await page.$eval('#scrubber', (s) => Number((s as HTMLInputElement).max))).toBeGreaterThanOrEqual(0);
+    // A control task shows no digit panel (it used to leave an empty block with a stray dash), and the
+    // run's charts and generation are on view; the champion's score says it is re-tested (bestReps > 0).
+    expect(await page.isVisible('#digits-view')).toBe(false);
+    expect(await page.isVisible('#chart-panel')).toBe(true);
+    expect(await page.isVisible('#generation')).toBe(true);
+    expect(await page.textContent('#score-box')).toMatch(/^champion mean \(re-tested\) -?\d+\.\d$/);
+    // Every generation is charted, in order, from 0: the run's history before the page opened included.
+    const charted = await page.evaluate(() => (window as unknown as { wannCharts: { generations: number[] } }).wannCharts.generations);
+    expect(charted[0]).toBe(0);
+    expect(charted).toEqual(charted.map((_, i) => i));
+    expect(pageErrors).toEqual([]);
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: join(ARTIFACTS, 'viewer.png'), fullPage: true });
   });
@@ -178,6 +192,13 @@ describe.skipIf(!CHROMIUM)('the viewer on a classification champion', () => {
     // The graph draws the bias, the inputs in use, every hidden node and the ten outputs.
     const hidden = champion.nodes.filter((n) => n.kind === 'hidden').length;
     expect(await page.locator('#network .node').count()).toBe(1 + used + hidden + 10);
+    // One champion file: no generations, so no charts and no generation counter; the header gives the
+    // test accuracy at the slider's weight (not the cross-entropy the search ranks by).
+    expect(await page.isVisible('#chart-panel')).toBe(false);
+    expect(await page.isVisible('#generation')).toBe(false);
+    const accuracy = (await page.textContent('#accuracy'))!;
+    expect(await page.textContent('#score-box')).toBe(`test accuracy at w = ${Number(await page.inputValue('#weight')).toFixed(2)} ${accuracy}`);
+    expect(pageErrors).toEqual([]);
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: join(ARTIFACTS, 'viewer-mnist.png'), fullPage: true });
   });
@@ -192,5 +213,67 @@ describe.skipIf(!CHROMIUM)('the viewer on a classification champion', () => {
       expect(typeof cli).toBe('number');
       expect(Math.abs(shown - cli)).toBeLessThanOrEqual(1e-9);
     }
+  });
+});
+
+/** The rows of the episode canvas that hold ink of the pole's colour, seen over `ms` of animation. */
+async function poleRows(ms: number): Promise<{ lowest: number; height: number }> {
+  return page.evaluate((ms) => new Promise<{ lowest: number; height: number }>((resolve) => {
+    const c = document.querySelector('#episode') as HTMLCanvasElement;
+    const ctx = c.getContext('2d')!;
+    let lowest = -1;
+    const end = performance.now() + ms;
+    const look = () => {
+      const data = ctx.getImageData(0, 0, c.width, c.height).data;
+      for (let i = 0; i < data.length; i += 4) {
+        // The pole is drawn in #d9534f: red well above green and blue.
+        if (data[i + 3] > 200 && data[i] > 180 && data[i + 1] < 120 && data[i + 2] < 120) lowest = Math.max(lowest, Math.floor(i / 4 / c.width));
+      }
+      if (performance.now() < end) requestAnimationFrame(look);
+      else resolve({ lowest, height: c.height });
+    };
+    requestAnimationFrame(look);
+  }), ms);
+}
+
+describe.skipIf(!CHROMIUM)('the viewer on an imported reference champion', () => {
+  let serve: ChildProcess | undefined;
+  let file: string;
+
+  beforeAll(async () => {
+    await stop(evolution);
+    file = join(dir, 'swing.json');
+    await promisify(execFile)('node', [CLI, 'import', 'tests/fixtures/swing.out', '--task', 'swingup', '--out', file], { cwd: ROOT });
+    serve = spawn('node', [CLI, 'serve', file, '--port', '0'], { cwd: ROOT });
+    pageErrors.length = 0;
+    await page.goto(await viewerUrl(serve));
+  });
+  afterAll(() => stop(serve));
+
+  it('draws the network and plays its episode at once, with nothing the champion lacks on view', async () => {
+    // The whole network, without touching the scrubber (it used to appear only after scrubbing).
+    const champion = JSON.parse(readFileSync(file, 'utf8')) as { nodes: unknown[]; sweep: unknown; run: unknown };
+    expect(champion.sweep).toBeNull();
+    expect(champion.run).toBeNull();
+    await page.waitForFunction((n) => document.querySelectorAll('#network .node').length === n, champion.nodes.length, { timeout: 30_000 });
+    // The episode plays: the slider's return is what `wann run --weight w --episodes 1` prints.
+    await page.waitForFunction(() => document.querySelector('#return')?.getAttribute('data-weight') !== null, undefined, { timeout: 30_000 });
+    const w = (await page.getAttribute('#return', 'data-weight'))!;
+    const shown = Number(await page.getAttribute('#return', 'data-value'));
+    const { stdout } = await promisify(execFile)('node', [CLI, 'run', file, '--weight', w, '--episodes', '1', '--seed', '0', '--json'], { cwd: ROOT });
+    const cli = JSON.parse(stdout).returns[w];
+    expect(Math.abs(shown - cli)).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(cli)));
+    // The swing-up starts hanging: the pole's lowest ink stays clear of the canvas's bottom edge.
+    const { lowest, height } = await poleRows(1500);
+    expect(lowest).toBeGreaterThan(height / 2);
+    expect(lowest).toBeLessThan(height - 4);
+    // No sweep, no run: no score, no generation, no charts, no digit panel.
+    for (const hidden of ['#score-box', '#generation', '#chart-panel', '#digits-view', '#input-map-info']) {
+      expect(await page.isVisible(hidden), hidden).toBe(false);
+    }
+    expect(await page.textContent('#network-info')).toMatch(/^\d+ nodes, \d+ connections \(not from a run/);
+    expect(pageErrors).toEqual([]);
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: join(ARTIFACTS, 'viewer-imported.png'), fullPage: true });
   });
 });

@@ -37,7 +37,8 @@ export class Charts {
     this.size.setData([d.gen, d.conns, d.medianConns]);
   }
 
-  get points(): number {
-    return this.data.gen.length;
+  /** The generations charted, in order (for tests: uPlot needs them ascending). */
+  get generations(): number[] {
+    return [...this.data.gen];
   }
 }

@@ -44,6 +44,7 @@ export class DigitsView {
     private readonly map: HTMLCanvasElement,
     private readonly mapInfo: HTMLElement,
     private readonly accuracyBox: HTMLElement,
+    private readonly onAccuracy: (accuracy: number, w: number) => void = () => {},
   ) {}
 
   setDigits(digits: Digits): void {
@@ -106,6 +107,7 @@ export class DigitsView {
     // Written last and together, so a reader that sees the weight also sees that weight's accuracy.
     this.accuracyBox.dataset.value = String(acc);
     this.accuracyBox.dataset.weight = String(w);
+    this.onAccuracy(acc, w);
   }
 
   /** Input pixel i is lit when input slot i + 1 feeds anything, brighter the more connections leave it. */

@@ -61,9 +61,11 @@ export class EpisodeView {
     const x = this.run.frames[2 * f];
     const theta = this.run.frames[2 * f + 1];
     const scale = W / 6; // the track is +-2.4 m, the canvas shows +-3 m
-    const groundY = H * 0.7;
+    // The track at mid-height and the pole at most as long as half the canvas less a margin: the swing-up's
+    // pole starts hanging down and must fit below the track as well as above it.
+    const groundY = H / 2;
     const cx = W / 2 + x * scale;
-    const pole = (this.task === 'cartpole' ? 1.0 : 1.2) * scale * 0.8;
+    const pole = Math.min((this.task === 'cartpole' ? 1.0 : 1.2) * scale * 0.8, H / 2 - 12);
     ctx.clearRect(0, 0, W, H);
     ctx.strokeStyle = '#9aa4b2';
     ctx.beginPath();

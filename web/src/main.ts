@@ -14,18 +14,22 @@ import { drawLegend, drawNetwork } from './graph.js';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
-interface ChampionSummary { index: number; generation: number; mean: number; max: number }
+/** mean and max are null for a champion that was never scored here (an imported one: its sweep is null). */
+interface ChampionSummary { index: number; generation: number; mean: number | null; max: number | null }
 interface Snapshot {
   task: string | null;
   status: string;
+  config: { eval?: { bestReps?: number } } | null;
   history: GenerationStats[];
   champions: ChampionSummary[];
   champion: Champion | null;
 }
 
 const charts = new Charts($('fitness-chart'), $('size-chart'));
+// Exposed for the browser tests, which check what is charted.
+(window as unknown as { wannCharts: Charts }).wannCharts = charts;
 const episodeView = new EpisodeView($('episode') as HTMLCanvasElement);
-const digitsView = new DigitsView($('digits'), $('input-map') as HTMLCanvasElement, $('input-map-info'), $('accuracy'));
+const digitsView = new DigitsView($('digits'), $('input-map') as HTMLCanvasElement, $('input-map-info'), $('accuracy'), showAccuracy);
 const scrubber = $<HTMLInputElement>('scrubber');
 const weight = $<HTMLInputElement>('weight');
 const champions: ChampionSummary[] = [];
@@ -37,6 +41,33 @@ let digitsRequested = false;
 let redrawQueued = false;
 
 drawLegend($('legend'));
+document.body.dataset.history = 'none';
+
+/** One decimal, or a dash for what was never measured (JSON carries NaN as null). */
+function fixed(x: number | null | undefined, digits = 1): string {
+  return typeof x === 'number' && Number.isFinite(x) ? x.toFixed(digits) : '–';
+}
+
+/**
+ * The header's score: a control champion's mean over its sweep (re-tested when the run re-tests champions),
+ * a classifier's test accuracy at the slider's weight (what a user judges a classifier by, not its
+ * cross-entropy); hidden when there is none (an imported champion was never scored here).
+ */
+function showScore(label: string, value: string | null): void {
+  $('score-box').hidden = value === null;
+  $('score-label').textContent = label;
+  $('champion-mean').textContent = value ?? '–';
+}
+
+function showAccuracy(accuracy: number, w: number): void {
+  showScore(`test accuracy at w = ${w.toFixed(2)}`, `${(100 * accuracy).toFixed(2)}%`);
+}
+
+let reTested = false;
+function showChampionScore(summary: ChampionSummary): void {
+  if (document.body.dataset.kind === 'classify') return; // the digits view reports accuracy instead
+  showScore(reTested ? 'champion mean (re-tested)' : 'champion mean', summary.mean === null ? null : fixed(summary.mean));
+}
 
 async function fetchJson<T>(url: string): Promise<T> {
   const res = await fetch(url);
@@ -81,8 +112,13 @@ async function showChampion(index: number): Promise<void> {
   const summary = champions[index];
   drawNetwork($('network') as unknown as SVGSVGElement, plan, champion.inputs, champion.outputs);
   $('network').dataset.index = String(index);
-  $('network-info').textContent = `generation ${summary.generation}: ${plan.nNodes} nodes, ${plan.nConn} connections, mean ${summary.mean.toFixed(1)}`;
-  $('scrubber-label').textContent = `${index + 1} of ${champions.length} (generation ${summary.generation})`;
+  const size = `${plan.nNodes} nodes, ${plan.nConn} connections`;
+  // An imported champion has no run: no generation, no sweep.
+  $('network-info').textContent = champion.run
+    // A classifier's mean is its cross-entropy fitness: the header gives its accuracy instead.
+    ? `generation ${summary.generation}: ${size}${summary.mean === null || document.body.dataset.kind === 'classify' ? '' : `, mean ${fixed(summary.mean)}`}`
+    : `${size} (not from a run of this tool: no generation or sweep recorded)`;
+  $('scrubber-label').textContent = champion.run ? `${index + 1} of ${champions.length} (generation ${summary.generation})` : `${index + 1} of ${champions.length}`;
   ($('download') as HTMLAnchorElement).href = `/api/champions/${index}`;
   runAtWeight();
 }
@@ -90,7 +126,7 @@ async function showChampion(index: number): Promise<void> {
 function addChampion(summary: ChampionSummary): void {
   champions[summary.index] = summary;
   scrubber.max = String(champions.length - 1);
-  $('champion-mean').textContent = summary.mean.toFixed(1);
+  showChampionScore(summary);
   if (following) {
     scrubber.value = scrubber.max;
     void showChampion(summary.index);
@@ -101,6 +137,7 @@ function addChampion(summary: ChampionSummary): void {
 
 function addGeneration(stats: GenerationStats): void {
   charts.add(stats);
+  document.body.dataset.history = 'some';
   $('generation').textContent = String(stats.generation);
   if (!redrawQueued) {
     redrawQueued = true;
@@ -108,16 +145,24 @@ function addGeneration(stats: GenerationStats): void {
   }
 }
 
-async function onSnapshot(snap: Snapshot): Promise<void> {
+/**
+ * The run so far. Handled at once, in order: the events that follow it must land after its history (the
+ * charts need generations in order), so only the episode's start, which the animation alone waits for, is
+ * fetched on the side.
+ */
+function onSnapshot(snap: Snapshot): void {
   if (!snap.task) return;
   $('task').textContent = snap.task;
   $('status').textContent = snap.status;
-  // Only control tasks have episodes to start (the digits are fetched when a classifier is shown).
-  if (!start && getTask(snap.task).kind === 'control') {
-    start = (await fetchJson<{ state: number[] }>('/api/start?seed=0&episode=0')).state;
-  }
+  const kind = getTask(snap.task).kind;
+  document.body.dataset.kind = kind;
+  reTested = (snap.config?.eval?.bestReps ?? 0) > 0 && kind === 'control';
   for (const stats of snap.history) addGeneration(stats);
   for (const c of snap.champions) addChampion(c);
+  // Only control tasks have episodes to start (the digits are fetched when a classifier is shown).
+  if (!start && kind === 'control') {
+    void fetchJson<{ state: number[] }>('/api/start?seed=0&episode=0').then((r) => { start = r.state; runAtWeight(); });
+  }
 }
 
 scrubber.addEventListener('input', () => {
@@ -127,7 +172,7 @@ scrubber.addEventListener('input', () => {
 weight.addEventListener('input', runAtWeight);
 
 const events = new EventSource('/api/events');
-events.addEventListener('snapshot', (e) => void onSnapshot(JSON.parse((e as MessageEvent).data) as Snapshot));
+events.addEventListener('snapshot', (e) => onSnapshot(JSON.parse((e as MessageEvent).data) as Snapshot));
 events.addEventListener('generation', (e) => addGeneration(JSON.parse((e as MessageEvent).data) as GenerationStats));
 events.addEventListener('champion', (e) => {
   const { champion, ...summary } = JSON.parse((e as MessageEvent).data) as ChampionSummary & { champion: Champion };
