@@ -83,7 +83,7 @@ export async function evolveCommand(configPath: string | undefined, opts: Evolve
   try {
     if (opts.serve) server = await startServer(hub, { host: opts.host, port: opts.port });
     const reporters: Reporter[] = [
-      runFilesReporter(out, filesResume ?? undefined),
+      runFilesReporter(out, filesResume ?? undefined, (line) => process.stderr.write(`wann: ${line}\n`)),
       checkpointReporter(out, { every: opts.checkpointEvery ?? null, keep: opts.keepCheckpoints }),
       { generation: (s) => { lastGeneration = s.generation; } },
     ];

@@ -10,6 +10,7 @@ import { ensureDirSync, writeFileAtomicSync } from '../io/atomic.js';
 import { makeChampion, serializeChampion } from '../io/champion.js';
 import type { WannConfig } from '../config/types.js';
 import type { ChampionRecord, GenerationStats, Reporter, RunInfo } from './reporter.js';
+import { championToWrite } from './tunings.js';
 
 export class RunFilesError extends Error {}
 
@@ -30,16 +31,33 @@ function truncateTo(file: string, length: number): void {
   else truncateSync(file, length);
 }
 
-export function runFilesReporter(dir: string, resume?: FilesResume): Reporter {
+/**
+ * `note` hears what the reporter did besides writing the run's own files (a user's tuning kept, see
+ * tunings.ts).
+ */
+export function runFilesReporter(dir: string, resume?: FilesResume, note: (line: string) => void = () => {}): Reporter {
+  /** The untuned champion.json text this run last wrote: a file still holding it was not tuned since. */
+  let lastWritten: string | null = null;
+  const writeChampion = (next: ReturnType<typeof championFile>) => {
+    const champion = championToWrite(dir, next, note, lastWritten);
+    const text = serializeChampion(champion);
+    writeFileAtomicSync(join(dir, 'champion.json'), text);
+    // A tuning carried over is still the user's: the next replacement must look at the file again.
+    lastWritten = champion.sharedWeight === null && champion.connectionWeights === null ? text : null;
+  };
   return {
     start(info: RunInfo) {
       if (resume) {
         if (resume.writeConfig) writeFileAtomicSync(join(dir, 'config.json'), JSON.stringify(info.config, null, 2) + '\n');
         truncateTo(join(dir, 'history.jsonl'), resume.history);
         truncateTo(join(dir, 'champions.jsonl'), resume.champions);
-        const champion = join(dir, 'champion.json');
-        if (resume.champion) writeFileAtomicSync(champion, serializeChampion(championFile(resume.champion, info)));
-        else rmSync(champion, { force: true });
+        if (resume.champion) {
+          writeChampion(championFile(resume.champion, info));
+        } else {
+          // Back to generation 0: a tuned champion.json is kept aside before it goes.
+          championToWrite(dir, null, note);
+          rmSync(join(dir, 'champion.json'), { force: true });
+        }
         return;
       }
       if (existsSync(dir) && (!statSync(dir).isDirectory() || readdirSync(dir).some((f) => f === 'history.jsonl' || f === 'champion.json'))) {
@@ -60,7 +78,7 @@ export function runFilesReporter(dir: string, resume?: FilesResume): Reporter {
     },
     newChampion(champion: ChampionRecord, info: RunInfo) {
       const file = championFile(champion, info);
-      writeFileAtomicSync(join(dir, 'champion.json'), serializeChampion(file));
+      writeChampion(file);
       // Every champion of the run, one line each, for the viewer's scrubber (`wann serve <run-dir>`).
       const entry = { generation: champion.generation, mean: champion.mean, max: champion.max, champion: file };
       appendFileSync(join(dir, 'champions.jsonl'), JSON.stringify(entry) + '\n');
