@@ -11,10 +11,11 @@ import { RunFilesError } from './run/files.js';
 import { getTask, TASK_NAMES } from './envs/registry.js';
 import { evolveCommand, untilSignal } from './commands/evolve.js';
 import { ensureDirSync, writeFileAtomicSync } from './io/atomic.js';
-import { ChampionError, loadChampion, makeChampion, serializeChampion, validateChampion, type Champion } from './io/champion.js';
+import { ChampionError, championPath, loadChampion, makeChampion, serializeChampion, validateChampion, type Champion } from './io/champion.js';
 import { readPackageJson } from './io/package-files.js';
 import { parseReferenceOut, ReferenceOutError } from './io/reference-out.js';
 import { testAccuracies, testClassifier, tuneSharedAccuracy, type AccuracyResult } from './run/accuracy.js';
+import { count } from './run/progress.js';
 import { testChampion } from './run/protocol.js';
 import { replayChampion, STANDARD_WEIGHTS } from './run/replay.js';
 import { tuneShared, tuneWeights } from './run/tune.js';
@@ -121,12 +122,13 @@ function buildProgram(): Command {
 
   program.command('run')
     .description('replay a champion: mean return per shared weight over fresh episodes')
-    .argument('<champion>', 'champion JSON file')
+    .argument('<champion>', 'champion JSON file, or a run folder (its champion.json)')
     .option('--weight <w>', 'replay at this one shared weight instead of the sweep', finiteNumber('--weight'))
     .option('--episodes <n>', 'episodes per weight', integer('--episodes', 1, 1_000_000), 100)
     .option('--seed <n>', 'seed of the episodes\' initial states', integer('--seed', 0, 2 ** 32 - 1), 0)
     .option('--json', 'print one JSON object instead of a table')
-    .action(async (file: string, opts) => {
+    .action(async (given: string, opts) => {
+      const file = championPath(given);
       const champion = await loadChampion(file);
       if (getTask(champion.task).kind === 'classify') {
         const weights = opts.weight !== undefined ? [opts.weight] : STANDARD_WEIGHTS;
@@ -145,7 +147,7 @@ function buildProgram(): Command {
         process.stdout.write(JSON.stringify({ task, episodes, steps, returns, mean }) + '\n');
         return;
       }
-      process.stdout.write(`${basename(file)}: ${result.task}, ${result.episodes} episodes per weight\n`);
+      process.stdout.write(`${basename(file)}: ${result.task}, ${count(result.episodes, 'episode')} per weight\n`);
       process.stdout.write('  weight   mean return        std\n');
       for (const w of result.weights.map(String)) {
         process.stdout.write(`${w.padStart(8)} ${result.returns[w].toFixed(2).padStart(14)} ${result.std[w].toFixed(2).padStart(10)}\n`);
@@ -155,11 +157,12 @@ function buildProgram(): Command {
 
   program.command('test')
     .description('the paper\'s protocol: random weights, random shared weight, tuned shared weight, tuned weights, and each standard weight')
-    .argument('<champion>', 'champion JSON file')
+    .argument('<champion>', 'champion JSON file, or a run folder (its champion.json)')
     .option('--episodes <n>', 'episodes per condition (classification: random shared weights drawn)', integer('--episodes', 1, 100_000), 100)
     .option('--seed <n>', 'seed of the episodes (the same episodes as wann run --seed)', integer('--seed', 0, 2 ** 32 - 1), 0)
     .option('--json', 'print one JSON object instead of a table')
-    .action(async (file: string, opts) => {
+    .action(async (given: string, opts) => {
+      const file = championPath(given);
       const champion = await loadChampion(file);
       if (getTask(champion.task).kind === 'classify') {
         printAccuracy(basename(file), testClassifier(champion, { draws: opts.episodes, seed: opts.seed }), opts.json);
@@ -171,7 +174,7 @@ function buildProgram(): Command {
         return;
       }
       const out = (line: string) => process.stdout.write(line + '\n');
-      out(`${basename(file)}: ${result.task}, ${result.episodes} episodes per condition, seed ${result.seed}`);
+      out(`${basename(file)}: ${result.task}, ${count(result.episodes, 'episode')} per condition, seed ${result.seed}`);
       const names = { randomWeights: 'random weights', randomShared: 'random shared weight', tunedShared: 'tuned shared weight', tunedWeights: 'tuned weights' };
       for (const [key, name] of Object.entries(names)) {
         const c = result.conditions[key as keyof typeof result.conditions];
@@ -182,7 +185,7 @@ function buildProgram(): Command {
 
   program.command('tune')
     .description('tune a champion\'s shared weight (--shared) or every connection\'s weight (--weights) and store them in the champion')
-    .argument('<champion>', 'champion JSON file (rewritten in place unless --out)')
+    .argument('<champion>', 'champion JSON file, or a run folder (its champion.json); rewritten in place unless --out')
     .option('--shared', 'find the best single shared weight in [-2, 2]')
     .option('--weights', 'tune every connection\'s weight, starting from the tuned shared weight')
     .option('--generations <n>', 'with --weights: evolution-strategy generations', integer('--generations', 1, 100_000), 300)
@@ -195,8 +198,9 @@ function buildProgram(): Command {
     .option('--out <file>', 'write the tuned champion here instead')
     .addOption(new Option('--backend <name>', 'evaluation backend').choices(['inline', 'pool']).default('pool'))
     .option('--workers <n>', 'worker threads for the pool backend', integer('--workers', 1, 256))
-    .action(async (file: string, opts) => {
+    .action(async (given: string, opts) => {
       if (Boolean(opts.shared) === Boolean(opts.weights)) throw new RunFilesError('tune: give exactly one of --shared or --weights');
+      const file = championPath(given);
       let champion = await loadChampion(file);
       if (getTask(champion.task).kind === 'classify') {
         if (opts.weights) throw new RunFilesError('tune: --weights is for control tasks; classification champions take --shared');
@@ -246,11 +250,16 @@ function buildProgram(): Command {
       } catch (e) {
         throw new ReferenceOutError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
       }
-      const genome = parseReferenceOut(text, task.nInput, task.nOutput);
+      const genome = parseReferenceOut(text, task.nInput, task.nOutput, `--task ${task.name}`);
       const champion = makeChampion({ task: task.name, inputNames: task.inputNames, outputNames: task.outputNames, genome });
       const json = serializeChampion(champion);
-      if (opts.out) writeOut(opts.out, json);
-      else process.stdout.write(json);
+      if (!opts.out) {
+        process.stdout.write(json);
+        return;
+      }
+      writeOut(opts.out, json);
+      const enabled = champion.connections.filter((c) => c.enabled).length;
+      process.stdout.write(`written: ${opts.out} (${task.name}, ${champion.nodes.length} nodes, ${enabled} enabled connections); try: wann test ${opts.out}\n`);
     });
 
   return program;

@@ -113,7 +113,12 @@ describe('bad input: one line, exit code 2, nothing written', () => {
   const cases: Array<[string, string[], RegExp]> = [
     ['missing config file', ['evolve', join(dir, 'nope.json')], /cannot read .*nope\.json/],
     ['config not JSON', ['evolve', badConfig('a.json', '{ task: ')], /not valid JSON/],
-    ['unknown config key', ['evolve', badConfig('b.json', '{"task":"cartpole","popSize":3}')], /config\.popSize: unknown field/],
+    ['unknown config key', ['evolve', badConfig('b.json', '{"task":"cartpole","popSize":3}')], /config\.popSize: unknown field \(the reference's name for population\.size\), did you mean population\.size\?/],
+    ['misspelt config key', ['evolve', badConfig('b2.json', '{"task":"cartpole","generatoins":3}')], /config\.generatoins: unknown field, did you mean generations\?/],
+    ['misspelt nested config key', ['evolve', badConfig('b3.json', '{"task":"cartpole","eval":{"rep":3}}')], /config\.eval\.rep: unknown field, did you mean reps\?/],
+    ['config given as a champion', ['run', 'configs/cartpole.json'], /configs\/cartpole\.json: champion: this looks like a config .*wann evolve/],
+    ['import of a champion of another task\'s shape', ['import', join(FIXTURES, 'swing.out'), '--task', 'cartpole', '--out', join(dir, 'cart.json')], /more inputs than --task cartpole has 4 inputs and 1 output/],
+    ['run of a folder without champion.json', ['run', dir], /a folder without champion\.json/],
     ['bad nested value', ['evolve', badConfig('c.json', '{"task":"cartpole","population":{"size":1}}')], /config\.population\.size/],
     ['unknown task', ['evolve', badConfig('d.json', '{"task":"walker"}')], /config\.task/],
     ['bad --seed', ['evolve', 'configs/cartpole.json', '--seed', 'abc'], /--seed: expected an integer/],
@@ -141,6 +146,7 @@ describe('bad input: one line, exit code 2, nothing written', () => {
       expect(r.stderr).toMatch(/^wann: /);
       expect(r.stderr).not.toMatch(/\n\s+at /);
       expect(existsSync(join(out, 'champion.json'))).toBe(false);
+      expect(existsSync(join(dir, 'cart.json'))).toBe(false);
     });
   }
 });

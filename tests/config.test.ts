@@ -119,8 +119,8 @@ describe('overrides', () => {
 describe('bad configs are rejected with a one-line message', () => {
   const ok = { task: 'cartpole' };
   const cases: [string, unknown, string[]][] = [
-    ['unknown top-level key', { ...ok, generation: 5 }, ['config.generation: unknown field (expected one of: task, seed, generations,']],
-    ['unknown nested key', { ...ok, eval: { backnd: 'pool' } }, ['config.eval.backnd: unknown field (expected one of: reps, bestReps, batchSize, weights, backend, workers)']],
+    ['unknown top-level key', { ...ok, generation: 5 }, ['config.generation: unknown field, did you mean generations? (expected one of: task, seed, generations,']],
+    ['unknown nested key', { ...ok, eval: { backnd: 'pool' } }, ['config.eval.backnd: unknown field, did you mean backend? (expected one of: reps, bestReps, batchSize, weights, backend, workers)']],
     ['string for generations', { ...ok, generations: '100' }, ['config.generations: expected an integer in [1, 10000000], got "100"']],
     ['non-integer size', { ...ok, population: { size: 1.5 } }, ['config.population.size: expected an integer in [2, 100000], got 1.5']],
     ['size too large', { ...ok, population: { size: 1e6 } }, ['config.population.size:', 'got 1000000']],

@@ -86,3 +86,33 @@ describe('parseReferenceOut: bad files', () => {
     });
   }
 });
+
+/**
+ * A .out file does not say how many of its nodes are inputs or outputs; the task does. Read with another
+ * task's sizes, the authors' two champions must be refused (a hidden node of the reference always has a gene
+ * in and a gene out), and read with their own sizes, accepted.
+ */
+describe('parseReferenceOut: a file of another task\'s shape', () => {
+  const biped = readFileSync(new URL('./fixtures/biped.out', import.meta.url), 'utf8');
+  const shapes: Array<[string, string, number, number, RegExp]> = [
+    ['swing.out', swing, 4, 1, /node 5 \(line 6\) has no incoming connection.*more inputs than t has 4 inputs and 1 output/],
+    ['swing.out', swing, 6, 1, /connection into input node 6 \(the file has fewer inputs than t has 6 inputs/],
+    ['swing.out', swing, 5, 2, /connection out of output node 27 \(the file has fewer outputs than t has 5 inputs and 2 outputs/],
+    ['swing.out', swing, 256, 10, /29 rows, but bias \+ 256 inputs \+ 10 outputs/],
+    ['biped.out', biped, 5, 1, /node 6 \(line 7\) has no incoming connection/],
+    ['biped.out', biped, 23, 4, /node 24 \(line 25\) has no incoming connection/],
+    ['biped.out', biped, 25, 4, /connection into input node 25/],
+    ['biped.out', biped, 24, 3, /node \d+ \(line \d+\) has no outgoing connection, so it is an output.*more outputs than t has 24 inputs and 3 outputs/],
+    ['biped.out', biped, 24, 5, /connection out of output node \d+ \(the file has fewer outputs/],
+  ];
+  for (const [name, text, nIn, nOut, re] of shapes) {
+    it(`refuses ${name} read as ${nIn} inputs and ${nOut} outputs`, () => {
+      expect(() => parseReferenceOut(text, nIn, nOut, 't')).toThrow(re);
+    });
+  }
+
+  it('accepts each with its own sizes', () => {
+    expect(parseReferenceOut(biped, 24, 4).nodes).toHaveLength(103);
+    expect(parseReferenceOut(swing, 5, 1).nodes).toHaveLength(29);
+  });
+});

@@ -111,13 +111,49 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
 
 // ---- ajv error -> one-line message ----------------------------------------------------------------------
 
+/** The reference's hyperparameter names (WANN/p/*.json), for users bringing a reference config. */
+const REFERENCE_NAMES: Record<string, string> = {
+  popSize: 'population.size', maxGen: 'generations', prob_initEnable: 'population.initEnable',
+  prob_addConn: 'mutation.addConnection', prob_addNode: 'mutation.addNode', prob_enable: 'mutation.enable',
+  prob_mutAct: 'mutation.changeActivation', select_cullRatio: 'selection.cullRatio',
+  select_eliteRatio: 'selection.eliteRatio', select_tournSize: 'selection.tournamentSize',
+  alg_probMoo: 'selection.probMoo', alg_nReps: 'eval.reps', bestReps: 'eval.bestReps', alg_wDist: 'eval.weights',
+};
+
+/** Edit distance (insertions, deletions, substitutions), case-insensitive. */
+function distance(a: string, b: string): number {
+  a = a.toLowerCase();
+  b = b.toLowerCase();
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++) next[j] = Math.min(row[j] + 1, next[j - 1] + 1, row[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    row = next;
+  }
+  return row[b.length];
+}
+
+/** ", did you mean X?" for a misspelt field or a reference hyperparameter name; "" when nothing is close. */
+function suggestion(key: string, known: string[], parentPath: string): string {
+  const fromReference = parentPath === '' ? REFERENCE_NAMES[key] : undefined;
+  if (fromReference) return ` (the reference's name for ${fromReference}), did you mean ${fromReference}?`;
+  let best = '';
+  let bestDistance = Infinity;
+  for (const k of known) {
+    const d = distance(key, k);
+    if (d < bestDistance) { best = k; bestDistance = d; }
+  }
+  return bestDistance <= Math.max(1, Math.floor(best.length / 3)) ? `, did you mean ${best}?` : '';
+}
+
 function translate(e: ErrorObject, source: string): string {
   const parent = (e.parentSchema ?? {}) as SchemaNode;
   const at = (extra?: string) => fieldPath(source, e.instancePath, extra);
   switch (e.keyword) {
     case 'additionalProperties': {
       const known = Object.keys((parent.properties ?? {}) as SchemaNode).filter((k) => k !== '$schema');
-      return `${at(e.params.additionalProperty as string)}: unknown field (expected one of: ${known.join(', ')})`;
+      const key = e.params.additionalProperty as string;
+      return `${at(key)}: unknown field${suggestion(key, known, e.instancePath)} (expected one of: ${known.join(', ')})`;
     }
     case 'required': {
       const name = e.params.missingProperty as string;

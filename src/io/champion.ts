@@ -7,6 +7,7 @@
  *   champion.nodes[3].activation: expected an activation id 1..10, got 12
  * so a CLI can print it as is.
  */
+import { existsSync, statSync } from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
@@ -172,6 +173,11 @@ export function validateChampion(value: unknown, source = 'champion'): Champion 
   // Format and version first: a future version's new fields should be reported as a version mismatch,
   // not as unknown keys.
   const obj = value as Record<string, unknown>;
+  // The commonest mix-up: a config file given where a champion belongs (`wann run configs/cartpole.json`).
+  const CONFIG_ONLY = ['population', 'generations', 'mutation', 'selection', 'eval', 'stopAtFitness', '$schema'];
+  if (!('format' in obj) && 'task' in obj && (CONFIG_ONLY.some((k) => k in obj) || Object.keys(obj).length <= 2)) {
+    fail('', 'this looks like a config (it has "task" and no "format"), not a champion: run `wann evolve` with it, then use the champion.json the run writes');
+  }
   if ('format' in obj && obj.format !== CHAMPION_FORMAT) fail('.format', `expected "${CHAMPION_FORMAT}", got ${describe(obj.format)}`);
   if ('version' in obj && obj.version !== CHAMPION_VERSION) fail('.version', `expected ${CHAMPION_VERSION}, got ${describe(obj.version)}`);
 
@@ -300,6 +306,23 @@ function describe(v: unknown): string {
 }
 
 // ------------------------------------------------------------------------------------------------ files
+
+/**
+ * The champion file a command was given: the path itself, or a run folder's champion.json (`wann run
+ * runs/x`). Throws a ChampionError naming what is missing.
+ */
+export function championPath(given: string): string {
+  let isDir = false;
+  try {
+    isDir = statSync(given).isDirectory();
+  } catch {
+    return given; // loadChampion says it cannot be read
+  }
+  if (!isDir) return given;
+  const file = path.join(given, 'champion.json');
+  if (!existsSync(file)) throw new ChampionError(`${given}: a folder without champion.json (give a champion file, or a run folder whose run has found a champion)`);
+  return file;
+}
 
 /** Reads and validates a champion file; messages are prefixed with the path. */
 export async function loadChampion(file: string): Promise<Champion> {

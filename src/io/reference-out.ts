@@ -1,5 +1,5 @@
 /**
- * Import of the WANN reference's `.out` champion files (spec §7), e.g. WANN/champions/swing.out.
+ * Import of the WANN reference's `.out` champion files (docs/algorithm.md §7), e.g. WANN/champions/swing.out.
  *
  * The file is a CSV of N rows x (N+1) columns: an N x N weight matrix in evaluation order (row = source,
  * column = destination; 0 = no gene, nan = disabled gene, anything else = enabled gene, its magnitude
@@ -24,8 +24,13 @@ const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
  * Parses a `.out` file into a genome with our id layout: bias 0, inputs 1..nIn, outputs nIn+1..nIn+nOut,
  * hidden nodes nIn+nOut+1.. in file order. Nodes are listed in that order; connections in row-major file
  * order with innovations 1, 2, ... Throws ReferenceOutError (one line, 1-based line/column) on bad input.
+ *
+ * The file does not say how many of its nodes are inputs and outputs; the task does. A file of another
+ * task's shape is caught by what the reference's operators guarantee: a hidden node is only ever made by
+ * splitting a connection, so it always has a gene in and a gene out (a disabled one counts), and no gene
+ * enters a bias or input node or leaves an output node. `task` names the task in those messages.
  */
-export function parseReferenceOut(text: string, nInput: number, nOutput: number): Genome {
+export function parseReferenceOut(text: string, nInput: number, nOutput: number, task = 'the task'): Genome {
   const fail: (msg: string) => never = (msg) => {
     throw new ReferenceOutError(`reference .out: ${msg}`);
   };
@@ -65,14 +70,19 @@ export function parseReferenceOut(text: string, nInput: number, nOutput: number)
     .sort((a, b) => order[a.node.kind] - order[b.node.kind] || a.i - b.i)
     .map((x) => x.node);
 
+  const shape = `${task} has ${nInput} inputs and ${nOutput} output${nOutput === 1 ? '' : 's'}; is --task right?`;
+  for (let i = 1 + nInput; i < n - nOutput; i++) {
+    if (cells.every((row) => row[i] === 0)) fail(`node ${i} (line ${i + 1}) has no incoming connection, so it is an input, not a hidden node: the file has more inputs than ${shape}`);
+    if (cells[i].slice(0, n).every((v) => v === 0)) fail(`node ${i} (line ${i + 1}) has no outgoing connection, so it is an output, not a hidden node: the file has more outputs than ${shape}`);
+  }
   const conns: ConnGene[] = [];
   for (let r = 0; r < n; r++) {
     for (let c = 0; c < n; c++) {
       const v = cells[r][c];
       if (v === 0) continue;
       const where = `line ${r + 1}, column ${c + 1}`;
-      if (kindOf(c) === 'bias' || kindOf(c) === 'input') fail(`${where}: a connection into ${kindOf(c)} node ${c}`);
-      if (kindOf(r) === 'output') fail(`${where}: a connection out of output node ${r}`);
+      if (kindOf(c) === 'bias' || kindOf(c) === 'input') fail(`${where}: a connection into ${kindOf(c)} node ${c}${kindOf(c) === 'input' ? ` (the file has fewer inputs than ${shape})` : ''}`);
+      if (kindOf(r) === 'output') fail(`${where}: a connection out of output node ${r} (the file has fewer outputs than ${shape})`);
       conns.push({ innovation: conns.length + 1, source: idOf(r), target: idOf(c), enabled: !Number.isNaN(v) });
     }
   }

@@ -4,6 +4,11 @@
  */
 import type { GenerationStats, GenerationTiming, Reporter, RunInfo, RunSummary } from './reporter.js';
 
+/** "1 episode", "3 episodes". */
+export function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
 function fmt(x: number): string {
   return Math.abs(x) >= 1000 ? x.toFixed(0) : x.toFixed(1);
 }
