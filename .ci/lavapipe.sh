@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A software Vulkan device for the GPU backend's tests on machines without a GPU (CI): Mesa 25's lavapipe
 # from bookworm-backports, unpacked into a private folder (only its runtime libraries are installed, from Debian 12 itself), because Debian 12's
-# own lavapipe (Mesa 22.3) lacks features Dawn needs and gives no WebGPU adapter (see README, "GPU backend").
+# own lavapipe (Mesa 22.3) lacks features Dawn needs and gives no WebGPU adapter (see docs/gpu.md).
 # Prints the environment to use it:   eval "$(bash .ci/lavapipe.sh [folder])"
 # Needs root (to add the backports source) and Debian's package registry. Versions are pinned.
 set -euo pipefail

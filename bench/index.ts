@@ -13,7 +13,7 @@
  * updates them in latest.json, keeping the others.
  *
  * The reference figure (12,041 closed-loop steps/s, Python + NumPy on one core of a 2-core machine like
- * ours) is from shared/reference/wann-spec.md §8; ratios are against it. Timings move with machine load:
+ * ours) is from docs/algorithm.md §8; ratios are against it. Timings move with machine load:
  * each figure is the median of several runs.
  */
 import { readFileSync, writeFileSync, mkdirSync, renameSync } from 'node:fs';

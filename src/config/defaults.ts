@@ -1,6 +1,6 @@
 /**
  * Defaults for every config field except `task`, which a config file must name. The values are the reference's
- * `WANN/p/default_wan.json` (see shared/reference/wann-spec.md §2) plus the fields that are ours alone.
+ * `WANN/p/default_wan.json` (see docs/algorithm.md §2) plus the fields that are ours alone.
  *
  * | field                        | reference key (default_wan.json) | default                      |
  * |------------------------------|----------------------------------|------------------------------|

@@ -1,7 +1,7 @@
 /**
  * MNIST digits at 16x16 (reference: WANN/domain/classify_gym.py, task mnist256): 256 pixel inputs, ten linear
  * outputs turned into class probabilities by a softmax, hidden activations without the step function (it
- * has no useful gradient of votes here, and the reference leaves it out: spec §2).
+ * has no useful gradient of votes here, and the reference leaves it out: docs/algorithm.md §2).
  */
 import type { ClassifyTask } from './task.js';
 

@@ -1,5 +1,5 @@
 /**
- * CartPoleSwingUp as in the WANN reference (WANN/domain/cartpole_swingup.py; spec §3): the pole starts
+ * CartPoleSwingUp as in the WANN reference (WANN/domain/cartpole_swingup.py; docs/algorithm.md §3): the pole starts
  * hanging down and must be swung up and balanced on a cart with friction. Expressions keep the reference's
  * operand order so results match it to the last bits where the dynamics allow.
  * State: [x, xdot, theta, thetadot, cos theta, sin theta], theta = 0 upright. The cosine and sine are cached

@@ -1,5 +1,5 @@
 /**
- * One closed-loop episode: the reference's Task.testInd (spec §1.6, §3). The network sees the observation,
+ * One closed-loop episode: the reference's Task.testInd (docs/algorithm.md §1.6, §3). The network sees the observation,
  * the task maps its raw outputs to actuators, rewards are summed in step order.
  */
 import type { ControlTask } from '../envs/task.js';

@@ -1,6 +1,6 @@
 /**
  * WGSL kernels of the GPU backend. gpu.js cannot express them: each thread evaluates a whole network and
- * needs a private array of node values, and gpu.js stops at 4-element local arrays (shared/notes/deps.md §1.3).
+ * needs a private array of node values, and gpu.js stops at 4-element local arrays (docs/gpu.md).
  * They run on the WebGPU device gpu.js itself acquires (see gpu.ts). The activations come from the one
  * formula table (neat/activations.ts), a control task's physics from its one text (envs/physics.ts).
  *

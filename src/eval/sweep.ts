@@ -1,5 +1,5 @@
 /**
- * The shared-weight sweep (spec §1.6), written once for every CPU backend: each plan runs one episode per
+ * The shared-weight sweep (docs/algorithm.md §1.6), written once for every CPU backend: each plan runs one episode per
  * (rep, weight) from the rep's initial state; a weight's score is the mean over reps.
  */
 import { datasetFor } from '../data/datasets.js';
@@ -100,7 +100,7 @@ export function generationStarts(task: ControlTask, seed: number, generation: nu
 
 /**
  * The training images of a generation (classification): the first `size` of a permutation of the training
- * set drawn from the stream (run seed, "batch", generation), shared by the whole population (spec §4).
+ * set drawn from the stream (run seed, "batch", generation), shared by the whole population (docs/algorithm.md §4).
  */
 export function generationBatch(seed: number, generation: number, trainSize: number, size: number): Int32Array {
   const order = shuffle(streamFor(seed, 'batch', generation), Array.from({ length: trainSize }, (_, i) => i));

@@ -1,5 +1,5 @@
 /**
- * NEAT-style genome, the reference's encoding (spec §1.1) as objects.
+ * NEAT-style genome, the reference's encoding (docs/algorithm.md §1.1) as objects.
  * Node order: bias (id 0), inputs (1..nIn), outputs (nIn+1..nIn+nOut), then hidden nodes in the order they
  * were added. Connection genes carry global innovation numbers; disabled genes stay in the genome.
  */

@@ -1,5 +1,5 @@
 /**
- * The WANN variation operator (spec §1.3): no crossover and no weights, exactly one topological mutation
+ * The WANN variation operator (docs/algorithm.md §1.3): no crossover and no weights, exactly one topological mutation
  * per child, chosen by roulette over the configured odds. Any of them may be a silent no-op, as in the
  * reference. New connections only go from a lower to a strictly higher layer, so networks stay feed-forward.
  */

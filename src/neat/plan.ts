@@ -2,7 +2,7 @@
  * A genome compiled once into flat typed arrays: the contract between search and every evaluator
  * (inline, worker pool, GPU packer, viewer). No evaluator walks genomes.
  *
- * Slot order is the reference's evaluation order (spec §1.1 "express"): bias, inputs, hidden nodes in
+ * Slot order is the reference's evaluation order (docs/algorithm.md §1.1, "express"): bias, inputs, hidden nodes in
  * topological order, outputs. Incoming sources of each computed slot are sorted by slot, so a forward pass
  * sums them in the same order as the reference's dot product (zeros skipped).
  */

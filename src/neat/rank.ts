@@ -1,8 +1,8 @@
 /**
- * NSGA-II ranking on two maximised objectives (spec §1.7): non-dominated fronts, each front ordered by
+ * NSGA-II ranking on two maximised objectives (docs/algorithm.md §1.7): non-dominated fronts, each front ordered by
  * crowding distance (largest first). Rank 0 is the best individual.
  *
- * Deliberate differences from the reference (nsga_sort.py), listed in the README:
+ * Deliberate differences from the reference (nsga_sort.py), listed in docs/faithfulness.md:
  * - crowding distances are normalised by 1/(max - min); the reference writes abs(1/max - min) (available as
  *   the `reference` scale, config selection.crowding);
  * - ties in crowding distance keep front order (a stable sort), where NumPy's argsort is unspecified.

@@ -1,5 +1,5 @@
 /**
- * The WANN topology search as an ask/tell object (spec §1.2, §1.7, §1.8). It knows genomes, mutation,
+ * The WANN topology search as an ask/tell object (docs/algorithm.md §1.2, §1.7, §1.8). It knows genomes, mutation,
  * ranking and selection, and nothing of tasks, threads or files. Its whole state is plain JSON, so a
  * checkpoint is `JSON.stringify(search.state)`.
  *

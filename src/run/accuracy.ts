@@ -1,5 +1,5 @@
 /**
- * The paper's accuracy protocol for classification champions (`wann test`, `wann tune --shared`; spec §4, §6):
+ * The paper's accuracy protocol for classification champions (`wann test`, `wann tune --shared`; docs/algorithm.md §4, §6):
  * test-set accuracy at each standard shared weight, at a random shared weight (mean ± std over draws of
  * w ~ U(-2, 2)), for the ensemble (every standard-weight instance votes for its argmax; the most votes win,
  * ties to the smaller digit) and at the tuned shared weight. Tuning maximises training-set accuracy, so the

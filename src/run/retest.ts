@@ -1,5 +1,5 @@
 /**
- * Champion re-testing, as the reference's `checkBest` (wann_train.py; spec §1.9): a generation's best is
+ * Champion re-testing, as the reference's `checkBest` (wann_train.py; docs/algorithm.md §1.9): a generation's best is
  * scored on only `reps` episodes per weight, so the highest score of a run is as much luck as skill. Before a
  * control-task candidate becomes champion it is re-tested on `bestReps` x `reps` fresh episodes per weight,
  * and it replaces the champion only if that mean beats the champion's own re-tested mean; the champion's
