@@ -21,7 +21,7 @@ import { replayChampion, STANDARD_WEIGHTS } from './run/replay.js';
 import { tuneShared, tuneWeights } from './run/tune.js';
 import { createEvaluator } from './eval/create.js';
 import { openSource } from './serve/run-source.js';
-import { ServeError, startServer } from './serve/server.js';
+import { ServeError } from './serve/errors.js';
 
 /** Errors that are the user's input, not our bug: printed as they are, exit code 2. */
 const INPUT_ERRORS = [ConfigError, ChampionError, ReferenceOutError, RunFilesError, ServeError, InvalidArgumentError];
@@ -83,8 +83,11 @@ function buildProgram(): Command {
   const program = new Command('wann')
     .description('Weight Agnostic Neural Networks: evolve network topologies that work with one shared weight')
     .version(readPackageJson<{ version: string }>('package.json').version)
-    // Commander's messages can span lines (a suggestion, a usage hint): keep every error on one line.
-    .configureOutput({ writeErr: (text) => process.stderr.write(`wann: ${text.trim().replace(/\s*\n\s*/g, ' ')}\n`) })
+    // Commander's messages can span lines (a suggestion, a usage hint): keep every error on one line. Help
+    // is not an error and keeps its layout.
+    .configureOutput({
+      writeErr: (text) => process.stderr.write(text.startsWith('Usage:') ? text : `wann: ${text.trim().replace(/\s*\n\s*/g, ' ')}\n`),
+    })
     .exitOverride();
 
   program.command('evolve')
@@ -112,6 +115,7 @@ function buildProgram(): Command {
     .option('--host <address>', 'address to bind', '127.0.0.1')
     .action(async (path: string, opts) => {
       const source = await openSource(path);
+      const { startServer } = await import('./serve/server.js'); // Fastify loads only for the commands that serve
       const server = await startServer(source.hub, { host: opts.host, port: opts.port });
       process.stdout.write(`viewer: ${server.url} (Ctrl-C to quit)\n`);
       await untilSignal();
@@ -268,7 +272,13 @@ function buildProgram(): Command {
 /** Runs the command line `argv` (as process.argv: node, script, args...) and returns the exit code. */
 export async function runCli(argv: string[]): Promise<number> {
   try {
-    await buildProgram().parseAsync(argv);
+    const program = buildProgram();
+    // Bare `wann`: the help, as `wann --help` prints it, and no error.
+    if (argv.length <= 2) {
+      program.outputHelp();
+      return 0;
+    }
+    await program.parseAsync(argv);
     return 0;
   } catch (e) {
     // Commander has already printed its one-line message; help and version exit 0.

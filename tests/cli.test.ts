@@ -150,3 +150,29 @@ describe('bad input: one line, exit code 2, nothing written', () => {
     });
   }
 });
+
+describe('start-up', () => {
+  it('loads the server (Fastify) only for the commands that serve', async () => {
+    // Fastify is CommonJS: once imported, its files are in require.cache.
+    const script = `
+      import { createRequire } from 'node:module';
+      const loaded = () => Object.keys(createRequire(import.meta.url).cache).filter((k) => /node_modules\\/(fastify|@fastify)\\//.test(k)).length;
+      await import('./dist/cli.js');
+      const before = loaded();
+      await import('./dist/serve/server.js');
+      console.log(JSON.stringify([before, loaded()]));`;
+    const { stdout } = await promisify(execFile)('node', ['--input-type=module', '-e', script], { cwd: ROOT });
+    const [before, after] = JSON.parse(stdout) as [number, number];
+    expect(before).toBe(0);
+    expect(after).toBeGreaterThan(0); // the check can see Fastify when it is there
+  });
+
+  it('prints the help for a bare `wann`, laid out on lines, exit 0', async () => {
+    const bare = await wann();
+    const help = await wann('--help');
+    expect(bare.code).toBe(0);
+    expect(bare.stdout).toBe(help.stdout);
+    expect(bare.stdout.split('\n').length).toBeGreaterThan(10);
+    expect(bare.stdout).toMatch(/^Usage: wann /);
+  });
+});

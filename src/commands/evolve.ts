@@ -16,7 +16,7 @@ import { progressReporter } from '../run/progress.js';
 import type { Reporter } from '../run/reporter.js';
 import { planResume } from '../run/resume.js';
 import { LiveHub } from '../serve/hub.js';
-import { startServer } from '../serve/server.js';
+import type { startServer } from '../serve/server.js';
 
 export interface EvolveFlags {
   seed?: number;
@@ -81,7 +81,8 @@ export async function evolveCommand(configPath: string | undefined, opts: Evolve
   let server: Awaited<ReturnType<typeof startServer>> | null = null;
   let lastGeneration = checkpoint?.generation ?? -1;
   try {
-    if (opts.serve) server = await startServer(hub, { host: opts.host, port: opts.port });
+    // Fastify loads only when a viewer is wanted.
+    if (opts.serve) server = await (await import('../serve/server.js')).startServer(hub, { host: opts.host, port: opts.port });
     const reporters: Reporter[] = [
       runFilesReporter(out, filesResume ?? undefined, (line) => process.stderr.write(`wann: ${line}\n`)),
       checkpointReporter(out, { every: opts.checkpointEvery ?? null, keep: opts.keepCheckpoints }),

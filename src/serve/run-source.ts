@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { loadChampion, validateChampion } from '../io/champion.js';
 import type { GenerationStats } from '../run/reporter.js';
 import { LiveHub, type ChampionEntry } from './hub.js';
-import { ServeError } from './server.js';
+import { ServeError } from './errors.js';
 
 /** Reads complete lines past `offset`; returns them and the new offset (a torn last line waits). */
 function newLines(file: string, offset: number): { lines: string[]; offset: number } {

@@ -11,6 +11,7 @@ import { datasetFor } from '../data/datasets.js';
 import { getTask } from '../envs/registry.js';
 import { packageRoot } from '../io/package-files.js';
 import { replayStarts } from '../run/replay.js';
+import { ServeError } from './errors.js';
 import type { LiveHub } from './hub.js';
 
 export interface ServeOptions {
@@ -18,7 +19,7 @@ export interface ServeOptions {
   port?: number;
 }
 
-export class ServeError extends Error {}
+export { ServeError } from './errors.js';
 
 const SEED_MAX = 2 ** 32 - 1;
 /** Test digits /api/digits gives at most (MNIST's whole test split). */
