@@ -3,7 +3,7 @@
  * interpreter on random networks, the ensemble vote, and a generation's batch.
  */
 import { describe, expect, it } from 'vitest';
-import { accuracy, argmaxLanes, meanCrossEntropy, P_MIN, predict, sweepBatch, BatchScratch, vote, type ImageSet } from '../src/eval/classify.js';
+import { accuracy, argmaxLanes, batchAccuracy, meanCrossEntropy, P_MIN, predict, sweepBatch, BatchScratch, vote, type ImageSet } from '../src/eval/classify.js';
 import { generationBatch } from '../src/eval/sweep.js';
 import { forward, forwardWeighted, planWeights } from '../src/neat/plan.js';
 import { streamFor } from '../src/rng.js';
@@ -110,6 +110,17 @@ describe('batched forward pass', () => {
     const all = Array.from({ length: data.n }, (_, b) => b);
     for (let i = 0; i < plans.length; i += 7) {
       for (const w of [-1.5, 0.5, 2]) expect(Array.from(predict(plans[i], data, w))).toEqual(perSample(i, w, all).predicted);
+    }
+  });
+
+  it('gives the training accuracy of a batch as the share the per-sample interpreter gets right, averaged over the weights', () => {
+    const batch = Int32Array.from([5, 0, 52, 17, 17, 33, 8, 41, 2, 29, 11]);
+    for (let i = 0; i < plans.length; i += 5) {
+      const expected = weights.reduce((sum, w) => {
+        const { predicted } = perSample(i, w, Array.from(batch));
+        return sum + predicted.filter((p, j) => p === data.labels[batch[j]]).length / batch.length;
+      }, 0) / weights.length;
+      expect(batchAccuracy(plans[i], data, batch, weights)).toBeCloseTo(expected, 14);
     }
   });
 

@@ -95,7 +95,11 @@ export async function evolveCommand(configPath: string | undefined, opts: Evolve
     }
     if (checkpoint) print(`resuming ${out} after generation ${checkpoint.generation}`);
     const summary = await evolve(config, evaluator, reporters, { signal: abort.signal, resume: checkpoint?.state });
-    print(`champion: ${join(out, 'champion.json')} (mean ${summary.champion.mean.toFixed(2)} over the sweep); history: ${join(out, 'history.jsonl')}`);
+    const file = join(out, 'champion.json');
+    const score = config.task && getTask(config.task).kind === 'classify'
+      ? `fitness ${summary.champion.mean.toFixed(3)}, minus the mean cross-entropy; its accuracy: wann test ${file}`
+      : `mean ${summary.champion.mean.toFixed(2)} over the sweep${config.eval.bestReps > 0 ? ', re-tested' : ''}`;
+    print(`champion: ${file} (${score}); history: ${join(out, 'history.jsonl')}`);
   } catch (e) {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);

@@ -165,6 +165,22 @@ export function predict(plan: Plan, data: ImageSet, w: number, connectionWeights
   return predictAt(plan, data, [w], connectionWeights)[0];
 }
 
+/**
+ * Mean over `weights` of the share of the batch's images (indices into `data`) that `plan` classifies
+ * right: the training accuracy a run's progress line and history show for the generation's best network.
+ */
+export function batchAccuracy(plan: Plan, data: ImageSet, batch: ArrayLike<number>, weights: readonly number[]): number {
+  const scratch = new BatchScratch();
+  scratch.prepare(data, plan.nInput, batch, plan.nNodes);
+  const forward = new BatchForward(plan, scratch, null);
+  const L = batch.length;
+  const outBase = (plan.nNodes - plan.nOutput) * L;
+  const predicted = new Uint8Array(L);
+  let total = 0;
+  for (const w of weights) total += accuracy(argmaxLanes(forward.at(w), L, outBase, plan.nOutput, predicted), scratch.labels);
+  return total / weights.length;
+}
+
 /** Share of images whose predicted class is the label. */
 export function accuracy(predicted: ArrayLike<number>, labels: ArrayLike<number>): number {
   let hits = 0;

@@ -7,6 +7,7 @@ import type { WannConfig } from '../config/types.js';
 import { getTask } from '../envs/registry.js';
 import type { Evaluator } from '../eval/evaluator.js';
 import { datasetFor } from '../data/datasets.js';
+import { batchAccuracy } from '../eval/classify.js';
 import { fitnessOf, generationBatch, generationStarts } from '../eval/sweep.js';
 import { enabledConnections, enabledOnly } from '../neat/genome.js';
 import { compile } from '../neat/plan.js';
@@ -64,6 +65,7 @@ export async function evolve(
   let episodes = resume?.episodes ?? 0;
   let reason: RunSummary['reason'] = 'generations';
   const first = resume ? resume.search.generation + 1 : 0;
+  let complete = first; // generations complete: an interrupted one is abandoned, not counted
   const finished = () => champion !== null && config.stopAtFitness !== null && champion.mean >= config.stopAtFitness;
   if (resume && finished()) reason = 'fitness';
   for (let gen = first; gen < config.generations && reason !== 'fitness'; gen++) {
@@ -131,6 +133,8 @@ export async function evolve(
         max: fitness[best].max,
         connections: plans[best].nConn,
         nodes: plans[best].nNodes,
+        // A classifier's fitness is a cross-entropy; what a user judges it by is accuracy.
+        ...(task.kind === 'classify' && request.batch ? { accuracy: batchAccuracy(plans[best], datasetFor(task).train, request.batch, weights) } : {}),
       },
       medianMean: median(fitness.map((f) => f.mean)),
       medianConnections: median(genomes.map(enabledConnections)),
@@ -141,10 +145,11 @@ export async function evolve(
     for (const r of reporters) await r.generation?.(stats, timing, state);
     // Let timers, signals and servers run between generations, even when evaluation never awaited anything.
     await new Promise((resolve) => setImmediate(resolve));
+    complete = gen + 1;
     if (finished()) reason = 'fitness';
   }
   if (!champion) throw new Error('the run ended before its first generation was evaluated');
-  const summary: RunSummary = { generations: search.state.generation + 1, episodes, champion, reason };
+  const summary: RunSummary = { generations: complete, episodes, champion, reason };
   for (const r of reporters) await r.end?.(summary, info);
   return summary;
 }

@@ -14,7 +14,11 @@ export interface GenerationStats {
   episodes: number;
   /** Objective pair that ranked the parents of this generation (null for generation 0). */
   objective: SecondObjective | null;
-  best: { index: number; mean: number; max: number; connections: number; nodes: number };
+  /**
+   * The generation's best (highest mean) individual, as scored in this generation; `accuracy` (classification
+   * tasks only): its share of the generation's training batch classified right, averaged over the weights.
+   */
+  best: { index: number; mean: number; max: number; connections: number; nodes: number; accuracy?: number };
   medianMean: number;
   medianConnections: number;
   champion: { generation: number; mean: number; max: number };
@@ -66,6 +70,7 @@ export interface Reporter {
 }
 
 export interface RunSummary {
+  /** Generations complete (a resumed run counts those before it too). */
   generations: number;
   episodes: number;
   champion: ChampionRecord;
