@@ -214,7 +214,7 @@ function buildProgram(): Command {
         process.stdout.write(`tuned shared weight: ${t.weight} (training accuracy ${(100 * t.accuracy).toFixed(2)}%)\nwritten: ${opts.out ?? file}\n`);
         return;
       }
-      const evaluator = await createEvaluator({ backend: opts.backend, workers: opts.workers ?? null });
+      const evaluator = await createEvaluator({ backend: opts.backend, workers: opts.workers ?? null }, undefined, (line) => process.stderr.write(`wann: ${line}\n`));
       const out = (line: string) => process.stdout.write(line + '\n');
       try {
         let shared = champion.sharedWeight;

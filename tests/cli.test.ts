@@ -4,7 +4,7 @@
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
@@ -174,5 +174,16 @@ describe('start-up', () => {
     expect(bare.stdout).toBe(help.stdout);
     expect(bare.stdout.split('\n').length).toBeGreaterThan(10);
     expect(bare.stdout).toMatch(/^Usage: wann /);
+  });
+});
+
+describe('more workers than cores', () => {
+  it('runs, with one line saying it is slower, not faster', async () => {
+    const out = join(tmp(), 'run');
+    const r = await wann('evolve', 'configs/cartpole.json', '--generations', '1', '--backend', 'pool', '--workers', String(availableParallelism() + 1), '--quiet', '--out', out);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr.trim().split('\n')).toEqual([`wann: workers ${availableParallelism() + 1} (--workers or eval.workers) is more than the ${availableParallelism()} cores here: the run will be slower, not faster (its results are the same); ${availableParallelism()} is the most that helps`]);
+    const fine = await wann('evolve', 'configs/cartpole.json', '--generations', '1', '--backend', 'pool', '--workers', String(availableParallelism()), '--quiet', '--out', join(tmp(), 'run'));
+    expect(fine.stderr).toBe('');
   });
 });

@@ -7,11 +7,16 @@
  * within 1e-2 x max(1, |ref|) for inputs up to 40 (sin and cos of large f32 arguments lose digits); fitness
  * (minus mean cross-entropy) within 1e-4.
  */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { getClassifyTask, getControlTask, getTask } from '../src/envs/registry.js';
 import { createEvaluator } from '../src/eval/create.js';
 import type { Evaluator } from '../src/eval/evaluator.js';
-import { GpuEvaluator } from '../src/eval/gpu.js';
+import { GpuEvaluator, vulkanLoaderPresent } from '../src/eval/gpu.js';
 import { InlineEvaluator } from '../src/eval/inline.js';
 import { generationBatch } from '../src/eval/sweep.js';
 import { datasetFor } from '../src/data/datasets.js';
@@ -136,7 +141,7 @@ describe('backend auto', () => {
       expect(notes).toEqual([`backend auto: ${gpu.name} for cartpole`]);
     } else {
       expect(e.name).toMatch(/^pool/);
-      const why = gpu ? /^backend auto: pool \(the only WebGPU device is a software one, webgpu: / : /^backend auto: pool \(gpu backend: WebGPU has no adapter/;
+      const why = gpu ? /^backend auto: pool \(the only WebGPU device is a software one, webgpu: / : /^backend auto: pool \(gpu backend: (WebGPU has no adapter|no Vulkan loader)/;
       expect(notes).toEqual([expect.stringMatching(why)]);
     }
   });
@@ -147,5 +152,24 @@ describe('backend auto', () => {
     await other.close();
     const [out] = await gpu.outputs([compile(goldenGenome())], [1], Float32Array.from(golden.forward.vectors[0].obs), 1);
     expect(out).toBeCloseTo(golden.forward.vectors[0].output['1'], 4);
+  });
+});
+
+describe('a machine without Vulkan', () => {
+  it('is told apart by the Vulkan loader\'s presence in LD_LIBRARY_PATH or the linker cache', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wann-vulkan-'));
+    writeFileSync(join(dir, 'libvulkan.so.1'), '');
+    expect(vulkanLoaderPresent({ LD_LIBRARY_PATH: `/nowhere:${dir}` }, 'linux')).toBe(true);
+    expect(vulkanLoaderPresent({}, 'darwin')).toBe(true); // only Linux is looked at
+    expect(vulkanLoaderPresent({ LD_LIBRARY_PATH: '/nowhere' }, 'linux')).toBe(readFileSync('/etc/ld.so.cache').includes('libvulkan.so.1'));
+  });
+
+  it.runIf(!vulkanLoaderPresent())('gets one line from --backend gpu, with none of Dawn\'s own warnings', async () => {
+    const cli = new URL('../dist/bin.js', import.meta.url).pathname;
+    const out = join(mkdtempSync(join(tmpdir(), 'wann-vulkan-')), 'run');
+    const r = await promisify(execFile)('node', [cli, 'evolve', 'configs/cartpole.json', '--backend', 'gpu', '--out', out], { cwd: new URL('../', import.meta.url).pathname })
+      .then(() => ({ stderr: '', failed: false }), (e: { stderr: string }) => ({ stderr: e.stderr, failed: true }));
+    expect(r.failed).toBe(true);
+    expect(r.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^wann: .*no Vulkan loader \(libvulkan\.so\.1\)/)]);
   });
 });

@@ -183,5 +183,28 @@ describe('wann serve <run-dir>', () => {
     expect(source.hub.history).toHaveLength(3);
     const file = JSON.parse(readFileSync(join(dir, 'champion.json'), 'utf8'));
     expect(source.hub.champions.at(-1)!.champion).toEqual(file);
+    // All its generations are written: the run is finished, not running.
+    expect(source.hub.status).toBe('finished');
+  });
+
+  it('calls a run with generations still to go running, and finished once its last generation is written', async () => {
+    const { mkdtempSync, readFileSync: read, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { runFilesReporter } = await import('../src/run/files.js');
+    const { openSource } = await import('../src/serve/run-source.js');
+    const dir = join(mkdtempSync(join(tmpdir(), 'wann-serve-')), 'run');
+    const config = resolveConfig({ task: 'cartpole', seed: 3, generations: 3, population: { size: 16 }, eval: { reps: 1 } });
+    await evolve(config, new InlineEvaluator(), [runFilesReporter(dir)]);
+    const history = read(join(dir, 'history.jsonl'), 'utf8');
+    const lines = history.split('\n');
+    writeFileSync(join(dir, 'history.jsonl'), lines.slice(0, 2).join('\n') + '\n');
+    const source = await openSource(dir, 10);
+    expect(source.hub.history).toHaveLength(2);
+    expect(source.hub.status).toBe('running');
+    writeFileSync(join(dir, 'history.jsonl'), history);
+    await new Promise((r) => setTimeout(r, 100));
+    source.stop();
+    expect(source.hub.status).toBe('finished');
   });
 });

@@ -66,7 +66,7 @@ export async function evolveCommand(configPath: string | undefined, opts: Evolve
     writeConfig: plan.configChanged,
   };
 
-  const evaluator = await createEvaluator(config.eval, getTask(config.task), (line) => process.stderr.write(line + '\n'));
+  const evaluator = await createEvaluator(config.eval, getTask(config.task), (line) => process.stderr.write(`wann: ${line}\n`));
   const abort = new AbortController();
   let signal: string | null = null;
   const onSignal = (name: NodeJS.Signals) => {

@@ -14,7 +14,9 @@
  * No silent fallback: without a WebGPU adapter `start()` fails and says why (createEvaluator's `auto` then
  * picks the CPU pool, and says so).
  */
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import { datasetFor } from '../data/datasets.js';
 import { getTask } from '../envs/registry.js';
 import type { ClassifyTask, ControlTask } from '../envs/task.js';
@@ -39,10 +41,30 @@ let ownNavigator = false;
 /** Open evaluators: they share gpu.js's one device, which only the last to close may destroy. */
 let openEvaluators = 0;
 
+/**
+ * Whether the Vulkan loader, which Dawn needs on Linux, can be found: in LD_LIBRARY_PATH or the dynamic
+ * linker's cache. Without it Dawn prints its own multi-line warnings to stderr (from native code, out of our
+ * reach) before reporting no adapter, so we look first and give our one line instead. Other systems: assumed.
+ */
+export function vulkanLoaderPresent(env: NodeJS.ProcessEnv = process.env, platform: string = process.platform): boolean {
+  if (platform !== 'linux') return true;
+  const name = 'libvulkan.so.1';
+  for (const dir of (env.LD_LIBRARY_PATH ?? '').split(':').filter(Boolean)) if (existsSync(join(dir, name))) return true;
+  try {
+    return readFileSync('/etc/ld.so.cache').includes(name);
+  } catch {
+    return true; // no cache to read: let Dawn look for itself
+  }
+}
+
 /** gpu.js's shared WebGPU context, with Node's WebGPU (Dawn, the `webgpu` package) provided when missing. */
 async function acquire(): Promise<{ gpujs: GpuJsModule; context: GpuContext }> {
-  const gpujs = require('gpu.js') as GpuJsModule;
   const g = globalThis as { navigator?: { gpu?: unknown } };
+  if (!g.navigator?.gpu && !vulkanLoaderPresent()) {
+    throw new GpuUnavailableError('gpu backend: no Vulkan loader (libvulkan.so.1) on this machine, so WebGPU has no adapter. '
+      + 'Install a GPU driver with Vulkan (e.g. apt-get install libvulkan1 and your vendor\'s driver); for a software device run: eval "$(bash .ci/lavapipe.sh)"; or use --backend pool');
+  }
+  const gpujs = require('gpu.js') as GpuJsModule;
   if (!g.navigator?.gpu) {
     const webgpu = (await import('webgpu')) as unknown as { create(flags: string[]): unknown; globals: object };
     Object.assign(globalThis, webgpu.globals);

@@ -52,8 +52,13 @@ export class LiveHub implements Reporter {
   }
 
   end(_summary: RunSummary): void {
-    this.status = 'finished';
-    this.broadcast('status', { status: this.status });
+    this.setStatus('finished');
+  }
+
+  setStatus(status: RunStatus): void {
+    if (status === this.status) return;
+    this.status = status;
+    this.broadcast('status', { status });
   }
 
   addChampion(entry: ChampionEntry): void {

@@ -38,8 +38,9 @@ export async function openSource(path: string, pollMs = 500): Promise<Source> {
   }
   const configFile = join(path, 'config.json');
   if (!existsSync(configFile)) throw new ServeError(`${path}: not a run directory (no config.json)`);
+  let config: { task?: unknown; generations?: unknown; stopAtFitness?: unknown };
   try {
-    const config = JSON.parse(readFileSync(configFile, 'utf8')) as { task?: unknown };
+    config = JSON.parse(readFileSync(configFile, 'utf8')) as typeof config;
     if (typeof config.task !== 'string') throw new Error('no task');
     hub.task = config.task;
     hub.config = config;
@@ -59,6 +60,11 @@ export async function openSource(path: string, pollMs = 500): Promise<Source> {
       hub.addChampion({ ...entry, champion: validateChampion(entry.champion, join(path, 'champions.jsonl')) });
     }
     for (const line of h.lines) hub.addGeneration(JSON.parse(line) as GenerationStats);
+    // Finished once the history holds the last generation, or the champion reached the fitness target; until
+    // then the run may still be going in another process.
+    const last = hub.history.at(-1);
+    const target = typeof config.stopAtFitness === 'number' ? config.stopAtFitness : Infinity;
+    if (last && (last.generation + 1 >= Number(config.generations) || last.champion.mean >= target)) hub.setStatus('finished');
   };
   poll();
   const timer = setInterval(() => {
