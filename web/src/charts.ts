@@ -7,7 +7,7 @@ export class Charts {
   private readonly size: uPlot;
   private readonly data = { gen: [] as number[], best: [] as number[], max: [] as number[], median: [] as number[], conns: [] as number[], medianConns: [] as number[] };
 
-  constructor(fitnessBox: HTMLElement, sizeBox: HTMLElement) {
+  constructor(private readonly fitnessBox: HTMLElement, private readonly sizeBox: HTMLElement) {
     const width = Math.max(320, fitnessBox.clientWidth || 560);
     const axes = [{ label: 'generation' }, {}];
     const scales = { x: { time: false } };
@@ -16,7 +16,7 @@ export class Charts {
       series: [{}, { label: 'best mean', stroke: '#2f6fdc' }, { label: 'best max', stroke: '#2fae7a' }, { label: 'median', stroke: '#e8a33d' }],
     }, [[], [], [], []], fitnessBox);
     this.size = new uPlot({
-      width, height: 160, axes, scales,
+      width, height: 220, axes, scales,
       series: [{}, { label: 'best: connections', stroke: '#9b6bd6' }, { label: 'median: connections', stroke: '#8a94a6' }],
     }, [[], [], []], sizeBox);
   }
@@ -29,6 +29,12 @@ export class Charts {
     d.median.push(stats.medianMean);
     d.conns.push(stats.best.connections);
     d.medianConns.push(stats.medianConnections);
+  }
+
+  /** Fits the charts to their boxes (they are drawn hidden, before a run has generations to show). */
+  fit(): void {
+    this.fitness.setSize({ width: Math.max(320, this.fitnessBox.clientWidth), height: 220 });
+    this.size.setSize({ width: Math.max(320, this.sizeBox.clientWidth), height: 220 });
   }
 
   redraw(): void {

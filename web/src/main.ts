@@ -137,7 +137,10 @@ function addChampion(summary: ChampionSummary): void {
 
 function addGeneration(stats: GenerationStats): void {
   charts.add(stats);
-  document.body.dataset.history = 'some';
+  if (document.body.dataset.history !== 'some') {
+    document.body.dataset.history = 'some';
+    charts.fit();
+  }
   $('generation').textContent = String(stats.generation);
   if (!redrawQueued) {
     redrawQueued = true;
