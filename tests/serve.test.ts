@@ -168,15 +168,22 @@ describe('the live hub', () => {
 });
 
 describe('wann serve <run-dir>', () => {
-  it('reads a run directory into the hub, champions and history included', async () => {
+  /** A finished 3-generation cartpole run's folder. */
+  async function finishedRun(): Promise<string> {
     const { mkdtempSync } = await import('node:fs');
     const { tmpdir } = await import('node:os');
     const { join } = await import('node:path');
     const { runFilesReporter } = await import('../src/run/files.js');
-    const { openSource } = await import('../src/serve/run-source.js');
     const dir = join(mkdtempSync(join(tmpdir(), 'wann-serve-')), 'run');
     const config = resolveConfig({ task: 'cartpole', seed: 3, generations: 3, population: { size: 16 }, eval: { reps: 1 } });
     await evolve(config, new InlineEvaluator(), [runFilesReporter(dir)]);
+    return dir;
+  }
+
+  it('reads a run directory into the hub, champions and history included', async () => {
+    const { join } = await import('node:path');
+    const { openSource } = await import('../src/serve/run-source.js');
+    const dir = await finishedRun();
     const source = await openSource(dir);
     source.stop();
     expect(source.hub.task).toBe('cartpole');
@@ -188,17 +195,12 @@ describe('wann serve <run-dir>', () => {
   });
 
   it('calls a run with generations still to go running, and finished once its last generation is written', async () => {
-    const { mkdtempSync, readFileSync: read, writeFileSync } = await import('node:fs');
-    const { tmpdir } = await import('node:os');
+    const { writeFileSync } = await import('node:fs');
     const { join } = await import('node:path');
-    const { runFilesReporter } = await import('../src/run/files.js');
     const { openSource } = await import('../src/serve/run-source.js');
-    const dir = join(mkdtempSync(join(tmpdir(), 'wann-serve-')), 'run');
-    const config = resolveConfig({ task: 'cartpole', seed: 3, generations: 3, population: { size: 16 }, eval: { reps: 1 } });
-    await evolve(config, new InlineEvaluator(), [runFilesReporter(dir)]);
-    const history = read(join(dir, 'history.jsonl'), 'utf8');
-    const lines = history.split('\n');
-    writeFileSync(join(dir, 'history.jsonl'), lines.slice(0, 2).join('\n') + '\n');
+    const dir = await finishedRun();
+    const history = readFileSync(join(dir, 'history.jsonl'), 'utf8');
+    writeFileSync(join(dir, 'history.jsonl'), history.split('\n').slice(0, 2).join('\n') + '\n');
     const source = await openSource(dir, 10);
     expect(source.hub.history).toHaveLength(2);
     expect(source.hub.status).toBe('running');
