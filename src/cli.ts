@@ -16,6 +16,7 @@ import { readPackageJson } from './io/package-files.js';
 import { parseReferenceOut, ReferenceOutError } from './io/reference-out.js';
 import { testAccuracies, testClassifier, tuneSharedAccuracy, type AccuracyResult } from './run/accuracy.js';
 import { count } from './run/progress.js';
+import { lockRunFolder, runFolderOf } from './run/lock.js';
 import { testChampion } from './run/protocol.js';
 import { replayChampion, STANDARD_WEIGHTS } from './run/replay.js';
 import { tuneShared, tuneWeights } from './run/tune.js';
@@ -77,6 +78,59 @@ function printAccuracy(name: string, r: AccuracyResult, json: boolean): void {
   out(`  tuned shared weight    ${'missing' in r.tunedShared ? `missing: ${r.tunedShared.missing}` : `${pct(r.tunedShared.accuracy)}  (w = ${r.tunedShared.weight})`}`);
   if (!('missing' in r.tunedWeights)) out(`  tuned weights          ${pct(r.tunedWeights.accuracy)}`);
   out(`  per weight: ${STANDARD_WEIGHTS.map((w) => `${w}: ${pct(r.perWeight[String(w)])}`).join(', ')}`);
+}
+
+interface TuneFlags {
+  shared?: boolean;
+  weights?: boolean;
+  generations: number;
+  population: number;
+  episodes?: number;
+  continue?: boolean;
+  learningRate?: number;
+  sigma?: number;
+  seed: number;
+  out?: string;
+  backend: 'inline' | 'pool';
+  workers?: number;
+}
+
+/** `wann tune`: reads `file`, tunes, writes `target`. */
+async function tune(file: string, target: string, opts: TuneFlags): Promise<void> {
+  let champion = await loadChampion(file);
+  if (getTask(champion.task).kind === 'classify') {
+    if (opts.weights) throw new RunFilesError('tune: --weights is for control tasks; classification champions take --shared');
+    const t = tuneSharedAccuracy(champion);
+    champion = validateChampion({ ...champion, sharedWeight: t.weight });
+    writeOut(target, serializeChampion(champion));
+    process.stdout.write(`tuned shared weight: ${t.weight} (training accuracy ${(100 * t.accuracy).toFixed(2)}%)\nwritten: ${target}\n`);
+    return;
+  }
+  const evaluator = await createEvaluator({ backend: opts.backend, workers: opts.workers ?? null }, undefined, (line) => process.stderr.write(`wann: ${line}\n`));
+  const out = (line: string) => process.stdout.write(line + '\n');
+  try {
+    let shared = champion.sharedWeight;
+    if (opts.shared || shared === null) {
+      const t = await tuneShared(champion, evaluator, { episodes: opts.episodes, seed: opts.seed });
+      shared = t.weight;
+      champion = validateChampion({ ...champion, sharedWeight: shared });
+      out(`tuned shared weight: ${shared} (training mean ${t.mean.toFixed(1)})`);
+    }
+    if (opts.weights) {
+      const t = await tuneWeights(champion, shared, evaluator, {
+        generations: opts.generations, population: opts.population, episodes: opts.episodes, seed: opts.seed,
+        learningRate: opts.learningRate, sigma: opts.sigma,
+        initial: opts.continue ? continueFrom(champion) : undefined,
+        onGeneration: (g, mean) => { if (g % 10 === 0 || g === opts.generations - 1) out(`  generation ${g}: mean ${mean.toFixed(1)}`); },
+      });
+      champion = validateChampion({ ...champion, connectionWeights: t.weights });
+      out(`tuned ${t.weights.length} connection weights (training mean ${t.mean.toFixed(1)})`);
+    }
+  } finally {
+    await evaluator.close();
+  }
+  writeOut(target, serializeChampion(champion));
+  out(`written: ${target}`);
 }
 
 function buildProgram(): Command {
@@ -205,40 +259,16 @@ function buildProgram(): Command {
     .action(async (given: string, opts) => {
       if (Boolean(opts.shared) === Boolean(opts.weights)) throw new RunFilesError('tune: give exactly one of --shared or --weights');
       const file = championPath(given);
-      let champion = await loadChampion(file);
-      if (getTask(champion.task).kind === 'classify') {
-        if (opts.weights) throw new RunFilesError('tune: --weights is for control tasks; classification champions take --shared');
-        const t = tuneSharedAccuracy(champion);
-        champion = validateChampion({ ...champion, sharedWeight: t.weight });
-        writeOut(opts.out ?? file, serializeChampion(champion));
-        process.stdout.write(`tuned shared weight: ${t.weight} (training accuracy ${(100 * t.accuracy).toFixed(2)}%)\nwritten: ${opts.out ?? file}\n`);
-        return;
-      }
-      const evaluator = await createEvaluator({ backend: opts.backend, workers: opts.workers ?? null }, undefined, (line) => process.stderr.write(`wann: ${line}\n`));
-      const out = (line: string) => process.stdout.write(line + '\n');
+      // Writing into a run folder: one writer at a time, so a running evolve and a tune cannot lose each
+      // other's writes (the champion is read under the lock).
+      const target = opts.out ?? file;
+      const folder = runFolderOf(target);
+      const lock = folder ? lockRunFolder(folder, ['wann', ...process.argv.slice(2)].join(' '), (line) => process.stderr.write(`wann: ${line}\n`)) : null;
       try {
-        let shared = champion.sharedWeight;
-        if (opts.shared || shared === null) {
-          const t = await tuneShared(champion, evaluator, { episodes: opts.episodes, seed: opts.seed });
-          shared = t.weight;
-          champion = validateChampion({ ...champion, sharedWeight: shared });
-          out(`tuned shared weight: ${shared} (training mean ${t.mean.toFixed(1)})`);
-        }
-        if (opts.weights) {
-          const t = await tuneWeights(champion, shared, evaluator, {
-            generations: opts.generations, population: opts.population, episodes: opts.episodes, seed: opts.seed,
-            learningRate: opts.learningRate, sigma: opts.sigma,
-            initial: opts.continue ? continueFrom(champion) : undefined,
-            onGeneration: (g, mean) => { if (g % 10 === 0 || g === opts.generations - 1) out(`  generation ${g}: mean ${mean.toFixed(1)}`); },
-          });
-          champion = validateChampion({ ...champion, connectionWeights: t.weights });
-          out(`tuned ${t.weights.length} connection weights (training mean ${t.mean.toFixed(1)})`);
-        }
+        await tune(file, target, opts);
       } finally {
-        await evaluator.close();
+        lock?.release();
       }
-      writeOut(opts.out ?? file, serializeChampion(champion));
-      out(`written: ${opts.out ?? file}`);
     });
 
   program.command('import')

@@ -6,7 +6,7 @@
  */
 import { join } from 'node:path';
 import { loadConfig, type ConfigOverrides } from '../config/load.js';
-import type { Backend } from '../config/types.js';
+import type { Backend, WannConfig } from '../config/types.js';
 import { getTask } from '../envs/registry.js';
 import { createEvaluator } from '../eval/create.js';
 import { checkpointReporter } from '../run/checkpoint.js';
@@ -14,7 +14,8 @@ import { RunFilesError, runFilesReporter } from '../run/files.js';
 import { evolve } from '../run/loop.js';
 import { progressReporter } from '../run/progress.js';
 import type { Reporter } from '../run/reporter.js';
-import { planResume } from '../run/resume.js';
+import { lockRunFolder, type RunLock } from '../run/lock.js';
+import { assertRunFolder, planResume, type ResumePlan } from '../run/resume.js';
 import { LiveHub } from '../serve/hub.js';
 import type { startServer } from '../serve/server.js';
 
@@ -54,10 +55,27 @@ export async function evolveCommand(configPath: string | undefined, opts: Evolve
   const overrides: ConfigOverrides = { seed: opts.seed, generations: opts.generations, eval: { backend: opts.backend, workers: opts.workers } };
   if (opts.resume && opts.out) throw new RunFilesError('--out: not allowed with --resume (the run continues in its own directory)');
   if (!opts.resume && !configPath) throw new RunFilesError('config: a config file is required (or --resume <run-dir>)');
+  const warn = (line: string) => process.stderr.write(`wann: ${line}\n`);
+  const command = ['wann', ...process.argv.slice(2)].join(' ');
+  // One writer per run folder: the lock comes before anything of the run is read for writing or written.
+  let lock: RunLock | null = null;
+  if (opts.resume) {
+    assertRunFolder(opts.resume);
+    lock = lockRunFolder(opts.resume, command, warn);
+  }
   const plan = opts.resume ? planResume(opts.resume, configPath, overrides, Boolean(opts.force)) : null;
   const config = plan ? plan.config : loadConfig(configPath!, overrides);
   const out = opts.resume ?? opts.out ?? join('runs', `${config.task}-${timestamp()}`);
-  for (const note of plan?.notes ?? []) process.stderr.write(`wann: ${note}\n`);
+  lock ??= lockRunFolder(out, command, warn);
+  try {
+    await runLocked(config, out, plan, opts, print, warn, lock);
+  } finally {
+    lock.release();
+  }
+}
+
+async function runLocked(config: WannConfig, out: string, plan: ResumePlan | null, opts: EvolveFlags, print: (line: string) => void, warn: (line: string) => void, lock: RunLock): Promise<void> {
+  for (const note of plan?.notes ?? []) warn(note);
   const checkpoint = plan?.checkpoint ?? null;
   const filesResume = plan && {
     history: checkpoint?.files.history ?? 0,
@@ -66,7 +84,7 @@ export async function evolveCommand(configPath: string | undefined, opts: Evolve
     writeConfig: plan.configChanged,
   };
 
-  const evaluator = await createEvaluator(config.eval, getTask(config.task), (line) => process.stderr.write(`wann: ${line}\n`));
+  const evaluator = await createEvaluator(config.eval, getTask(config.task), warn);
   const abort = new AbortController();
   let signal: string | null = null;
   const onSignal = (name: NodeJS.Signals) => {
@@ -84,7 +102,7 @@ export async function evolveCommand(configPath: string | undefined, opts: Evolve
     // Fastify loads only when a viewer is wanted.
     if (opts.serve) server = await (await import('../serve/server.js')).startServer(hub, { host: opts.host, port: opts.port });
     const reporters: Reporter[] = [
-      runFilesReporter(out, filesResume ?? undefined, (line) => process.stderr.write(`wann: ${line}\n`)),
+      runFilesReporter(out, filesResume ?? undefined, warn),
       checkpointReporter(out, { every: opts.checkpointEvery ?? null, keep: opts.keepCheckpoints }),
       { generation: (s) => { lastGeneration = s.generation; } },
     ];
@@ -117,6 +135,7 @@ export async function evolveCommand(configPath: string | undefined, opts: Evolve
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);
   if (server) {
+    lock.release(); // the run writes nothing more; the viewer only reads
     print(`run finished; the viewer stays up at ${server.url} (Ctrl-C to quit)`);
     await untilSignal();
     hub.closeAll();

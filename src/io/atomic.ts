@@ -2,7 +2,7 @@
  * Crash-safe file writes. Champions and checkpoints are rewritten while a long run is going; a kill or power
  * loss mid-write must leave either the old file or the new one, never a truncated mix. So data goes to a
  * temp file in the same directory (rename is only atomic within one filesystem), is fsynced, then renamed
- * over the target.
+ * over the target, and the directory is fsynced so the rename itself survives a power loss.
  */
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -36,6 +36,21 @@ function tempPath(file: string): string {
   return path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
 }
 
+/** Flushes a directory's entries (a rename into it) to disk; where directories cannot be opened, a no-op. */
+function syncDir(dir: string): void {
+  let fd: number;
+  try {
+    fd = fs.openSync(dir, 'r');
+  } catch {
+    return;
+  }
+  try {
+    fs.fsyncSync(fd);
+  } catch { /* some filesystems refuse fsync on directories: the rename is still atomic */ } finally {
+    fs.closeSync(fd);
+  }
+}
+
 /** Writes `data` (UTF-8) to `file` atomically. The parent directory must exist (see ensureDir). */
 export async function writeFileAtomic(file: string, data: string): Promise<void> {
   const tmp = tempPath(file);
@@ -48,6 +63,7 @@ export async function writeFileAtomic(file: string, data: string): Promise<void>
       await fh.close();
     }
     await fsp.rename(tmp, file);
+    syncDir(path.dirname(file));
   } catch (err) {
     await fsp.rm(tmp, { force: true }).catch(() => {});
     throw err;
@@ -67,6 +83,7 @@ export function writeFileAtomicSync(file: string, data: string | Uint8Array): vo
       fs.closeSync(fd);
     }
     fs.renameSync(tmp, file);
+    syncDir(path.dirname(file));
   } catch (err) {
     fs.rmSync(tmp, { force: true });
     throw err;

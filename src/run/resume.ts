@@ -26,9 +26,14 @@ export function differences(a: unknown, b: unknown, path = ''): string[] {
   return JSON.stringify(a) === JSON.stringify(b) ? [] : [path || '(root)'];
 }
 
+/** Throws unless `runDir` holds a run's config.json (checked before anything is created there). */
+export function assertRunFolder(runDir: string): void {
+  if (!existsSync(join(runDir, 'config.json'))) throw new RunFilesError(`--resume ${runDir}: not a run directory (no config.json)`);
+}
+
 export function planResume(runDir: string, configPath: string | undefined, overrides: ConfigOverrides, force: boolean): ResumePlan {
   const file = join(runDir, 'config.json');
-  if (!existsSync(file)) throw new RunFilesError(`--resume ${runDir}: not a run directory (no config.json)`);
+  assertRunFolder(runDir);
   let saved: WannConfig;
   try {
     saved = resolveConfig(JSON.parse(readFileSync(file, 'utf8')), file);
