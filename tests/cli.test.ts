@@ -2,8 +2,8 @@
  * The `wann` command end to end, as a user types it: evolve, run, import, and what bad input gets.
  * Runs the built CLI (npm test builds first).
  */
-import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { execFile, spawn } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -185,5 +185,46 @@ describe('more workers than cores', () => {
     expect(r.stderr.trim().split('\n')).toEqual([`wann: workers ${availableParallelism() + 1} (--workers or eval.workers) is more than the ${availableParallelism()} cores here: the run will be slower, not faster (its results are the same); ${availableParallelism()} is the most that helps`]);
     const fine = await wann('evolve', 'configs/cartpole.json', '--generations', '1', '--backend', 'pool', '--workers', String(availableParallelism()), '--quiet', '--out', join(tmp(), 'run'));
     expect(fine.stderr).toBe('');
+  });
+});
+
+describe('a failing standard output', () => {
+  /** Runs the CLI with stdout going to `stdout` (a pipe read up to its first line and then closed, or a file descriptor). */
+  function runWith(args: string[], stdout: 'first-line' | number): Promise<{ code: number | null; stderr: string; first: string }> {
+    return new Promise((resolve) => {
+      const child = spawn('node', [CLI, ...args], { cwd: ROOT, stdio: ['ignore', stdout === 'first-line' ? 'pipe' : stdout, 'pipe'] });
+      let stderr = '';
+      let first = '';
+      child.stderr!.on('data', (d) => { stderr += d; });
+      if (stdout === 'first-line') {
+        child.stdout!.on('data', (d) => {
+          first ||= String(d).split('\n')[0];
+          child.stdout!.destroy(); // the reader goes away, as `| head -1` does
+        });
+      }
+      child.on('exit', (code) => resolve({ code, stderr, first }));
+    });
+  }
+
+  it('`wann evolve | head -1`: the run goes on to the end with its output off, and says so once', async () => {
+    const out = join(tmp(), 'run');
+    const r = await runWith(['evolve', 'tests/fixtures/configs/swingup-resume.json', '--generations', '12', '--out', out], 'first-line');
+    expect(r.first).toMatch(/^wann: swingup, population 32/);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr.trim().split('\n')).toEqual([`wann: standard output failed (EPIPE): the run goes on without progress lines, writing ${out} as usual (follow it with: wann serve ${out}; Ctrl-C stops it with a checkpoint)`]);
+    expect(readFileSync(join(out, 'history.jsonl'), 'utf8').trim().split('\n')).toHaveLength(12);
+  });
+
+  it('`wann evolve > /dev/full` runs to the end; `wann test > /dev/full` says its output is lost, exit 2', async () => {
+    const full = openSync('/dev/full', 'w');
+    const out = join(tmp(), 'run');
+    const evolved = await runWith(['evolve', 'configs/cartpole.json', '--out', out], full);
+    expect(evolved.code, evolved.stderr).toBe(0);
+    expect(evolved.stderr).toMatch(/^wann: standard output failed \(ENOSPC\): the run goes on/);
+    expect(existsSync(join(out, 'champion.json'))).toBe(true);
+    const tested = await runWith(['test', join(out, 'champion.json')], full);
+    expect(tested.code).toBe(2);
+    expect(tested.stderr).toBe('wann: cannot write to standard output (ENOSPC); the command\'s output is lost\n');
+    closeSync(full);
   });
 });

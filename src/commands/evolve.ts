@@ -14,6 +14,7 @@ import { RunFilesError, runFilesReporter } from '../run/files.js';
 import { evolve } from '../run/loop.js';
 import { progressReporter } from '../run/progress.js';
 import type { Reporter } from '../run/reporter.js';
+import { keepRunningWithoutStdout } from '../io/output.js';
 import { lockRunFolder, type RunLock } from '../run/lock.js';
 import { assertRunFolder, planResume, type ResumePlan } from '../run/resume.js';
 import { LiveHub } from '../serve/hub.js';
@@ -76,6 +77,7 @@ export async function evolveCommand(configPath: string | undefined, opts: Evolve
 
 async function runLocked(config: WannConfig, out: string, plan: ResumePlan | null, opts: EvolveFlags, print: (line: string) => void, warn: (line: string) => void, lock: RunLock): Promise<void> {
   for (const note of plan?.notes ?? []) warn(note);
+  keepRunningWithoutStdout(`the run goes on without progress lines, writing ${out} as usual (follow it with: wann serve ${out}; Ctrl-C stops it with a checkpoint)`);
   const checkpoint = plan?.checkpoint ?? null;
   const filesResume = plan && {
     history: checkpoint?.files.history ?? 0,
