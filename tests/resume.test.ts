@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { streamFor } from '../src/rng.js';
+import { createHash } from 'node:crypto';
 
 const ROOT = new URL('../', import.meta.url).pathname;
 const CLI = join(ROOT, 'dist/bin.js');
@@ -156,5 +157,64 @@ describe('resume refuses what would change the result', () => {
     expect(wrongConfig.stderr).toMatch(/differs from the run's in .*task/);
     expect((await wann('evolve', '--resume', join(dir, 'nope'))).stderr).toMatch(/not a run directory/);
     expect((await wann('evolve', '--resume', dir, '--out', dir)).stderr).toMatch(/--out: not allowed with --resume/);
+  });
+});
+
+describe('run files that no longer match their checkpoints', () => {
+  /** A finished copy of the reference run with the five newest checkpoints kept (one per generation). */
+  async function finished(): Promise<string> {
+    const dir = join(mkdtempSync(join(tmpdir(), 'wann-cover-')), 'run');
+    const r = await wann('evolve', CONFIG, '--out', dir, '--quiet', '--checkpoint-every', '1', '--keep-checkpoints', '5');
+    expect(r.code, r.stderr).toBe(0);
+    return dir;
+  }
+  const historyOf = (dir: string) => readFileSync(join(dir, 'history.jsonl'), 'utf8');
+
+  it('a torn, shortened history.jsonl: the newest checkpoint the files still satisfy is used', async () => {
+    const dir = await finished();
+    const text = historyOf(dir).split('\n');
+    // The last three generations gone and the one before torn mid-line (a copy cut short, say).
+    writeFileSync(join(dir, 'history.jsonl'), `${text.slice(0, 36).join('\n')}\n${text[36].slice(0, 20)}`);
+    const r = await wann('evolve', '--resume', dir, '--quiet', '--force');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/gen-000039\.json: history\.jsonl is shorter \(\d+ bytes\) than this checkpoint covers/);
+    expect(r.stdout).toMatch(/resuming .* after generation 35\b/);
+    expectSameAsReference(dir);
+  });
+
+  it('garbage inside the part a checkpoint covers: passed over for an older checkpoint, the garbage replaced', async () => {
+    const dir = await finished();
+    const text = historyOf(dir);
+    const at = text.split('\n').slice(0, 37).join('\n').length + 5; // inside generation 37's line
+    writeFileSync(join(dir, 'history.jsonl'), `${text.slice(0, at)}#garbage#${text.slice(at + 9)}`);
+    const r = await wann('evolve', '--resume', dir, '--quiet');
+    expect(r.code, r.stderr).toBe(0);
+    for (const g of [37, 38, 39]) expect(r.stderr).toMatch(new RegExp(`gen-0000${g}\\.json: history\\.jsonl differs within the \\d+ bytes this checkpoint covers`));
+    expect(r.stdout).toMatch(/resuming .* after generation 36\b/);
+    expectSameAsReference(dir);
+  });
+
+  it('a crafted checkpoint with a valid checksum is checked field by field', async () => {
+    const dir = await finished();
+    const cps = readdirSync(join(dir, 'checkpoints')).sort();
+    /** Rewrites checkpoint `name` through `edit`, with the checksum recomputed as a writer would. */
+    const craft = (name: string, edit: (body: Record<string, any>) => void) => {
+      const file = join(dir, 'checkpoints', name);
+      const { checksum: _c, ...body } = JSON.parse(readFileSync(file, 'utf8'));
+      edit(body);
+      const text = JSON.stringify(body);
+      writeFileSync(file, `${text.slice(0, -1)},"checksum":"${createHash('sha256').update(text).digest('hex')}"}`);
+      return file;
+    };
+    const negative = craft(cps.at(-1)!, (b) => { b.files.history = -5; });
+    const empty = craft(cps.at(-2)!, (b) => { b.state.search.population = []; b.state.search.fitness = []; });
+    const cyclic = craft(cps.at(-3)!, (b) => { b.state.champion.genome.conns.push({ innovation: 1e6, source: 6, target: 6, enabled: true }); });
+    const r = await wann('evolve', '--resume', dir, '--quiet');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain(`${negative}: files: expected byte counts {history, champions} >= 0`);
+    expect(r.stderr).toContain(`${empty}: state.search.population: expected 1 to 100000 genomes`);
+    expect(r.stderr).toMatch(new RegExp(`${cyclic.replace(/[.]/g, '\\.')}: state\\.champion\\.genome: not a sound network`));
+    expect(r.stdout).toMatch(new RegExp(`resuming .* after generation ${Number(/gen-(\d+)/.exec(cps.at(-4)!)![1])}\\b`));
+    expectSameAsReference(dir);
   });
 });

@@ -7,23 +7,29 @@
  * at any instant leaves the previous checkpoint intact and a damaged file is recognised and passed over.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, openSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, fsyncSync, openSync, readdirSync, readFileSync, readSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureDirSync, writeFileAtomicSync } from '../io/atomic.js';
 import type { Genome, NodeKind } from '../neat/genome.js';
+import type { WannConfig } from '../config/types.js';
+import type { Task } from '../envs/task.js';
+import { checkCheckpointContents, checkCoveredFiles } from './checkpoint-check.js';
 import type { LoopState, Reporter, RunSummary } from './reporter.js';
 
 export const CHECKPOINT_FORMAT = 'wann-checkpoint';
-/** Version 2 packs the population's genomes into flat number arrays; version 1 files still load. */
-export const CHECKPOINT_VERSION = 2;
+/**
+ * Version 2 packs the population's genomes into flat number arrays; version 3 adds the sha256 of the bytes of
+ * history.jsonl and champions.jsonl it covers. Versions 1 and 2 still load (their files are checked by length).
+ */
+export const CHECKPOINT_VERSION = 3;
 
 export interface Checkpoint {
   format: typeof CHECKPOINT_FORMAT;
-  version: 1 | 2;
+  version: 1 | 2 | 3;
   generation: number;
   state: LoopState;
-  /** Bytes of the run's append-only files that belong to generations up to this one. */
-  files: { history: number; champions: number };
+  /** Bytes of the run's append-only files that belong to generations up to this one, and (version 3) their sha256. */
+  files: { history: number; champions: number; historySha256?: string; championsSha256?: string };
   /** sha256 of the JSON of everything above. */
   checksum: string;
 }
@@ -91,19 +97,43 @@ function packState(state: LoopState): unknown {
   return { ...state, search: { ...state.search, population: state.search.population.map(packGenome) } };
 }
 
-function unpackState(stored: unknown, version: 1 | 2): LoopState {
+function unpackState(stored: unknown, version: 1 | 2 | 3): LoopState {
   const state = stored as LoopState;
   if (version === 1) return state;
   const population = (state.search.population as unknown as PackedGenome[]).map(unpackGenome);
   return { ...state, search: { ...state.search, population } };
 }
 
-/** Flushes an append-only file to disk and returns its length (0 when missing). */
-function syncedLength(file: string): number {
-  if (!existsSync(file)) return 0;
-  const fd = openSync(file, 'r+');
-  try { fsyncSync(fd); } finally { closeSync(fd); }
-  return statSync(file).size;
+/**
+ * An append-only file's length and the sha256 of its bytes so far, after flushing it to disk. The hash is
+ * carried forward over the bytes appended since the last call, so a long run's history is not re-read at
+ * every checkpoint (only once, when a resumed run writes its first checkpoint).
+ */
+class AppendedDigest {
+  private hash = createHash('sha256');
+  private length = 0;
+
+  constructor(private readonly file: string) {}
+
+  at(): { length: number; sha256: string } {
+    if (!existsSync(this.file)) return { length: 0, sha256: createHash('sha256').digest('hex') };
+    const fd = openSync(this.file, 'r+');
+    try {
+      fsyncSync(fd);
+      const size = fstatSync(fd).size;
+      if (size < this.length) { this.hash = createHash('sha256'); this.length = 0; } // cut back: start over
+      const buffer = Buffer.alloc(Math.min(1 << 20, Math.max(1, size - this.length)));
+      while (this.length < size) {
+        const n = readSync(fd, buffer, 0, Math.min(buffer.length, size - this.length), this.length);
+        if (n === 0) break;
+        this.hash.update(buffer.subarray(0, n));
+        this.length += n;
+      }
+    } finally {
+      closeSync(fd);
+    }
+    return { length: this.length, sha256: this.hash.copy().digest('hex') };
+  }
 }
 
 export function checkpointReporter(runDir: string, settings: CheckpointSettings): Reporter {
@@ -115,6 +145,8 @@ export function checkpointReporter(runDir: string, settings: CheckpointSettings)
   let written = -1;
   let lastWrite = 0;
   let lastCost = 0;
+  const history = new AppendedDigest(join(runDir, 'history.jsonl'));
+  const champions = new AppendedDigest(join(runDir, 'champions.jsonl'));
 
   const write = () => {
     if (pending === null || pendingGeneration === written) return;
@@ -124,7 +156,11 @@ export function checkpointReporter(runDir: string, settings: CheckpointSettings)
       version: CHECKPOINT_VERSION,
       generation: pendingGeneration,
       state: packState(pending),
-      files: { history: syncedLength(join(runDir, 'history.jsonl')), champions: syncedLength(join(runDir, 'champions.jsonl')) },
+      files: (() => {
+        const h = history.at();
+        const c = champions.at();
+        return { history: h.length, champions: c.length, historySha256: h.sha256, championsSha256: c.sha256 };
+      })(),
     };
     // Serialised once: the checksum is over this text, which is what the reader's JSON.stringify gives back.
     const text = JSON.stringify(body);
@@ -165,17 +201,23 @@ export interface Found {
   skipped: string[];
 }
 
-/** The newest checkpoint that parses and matches its checksum. */
-export function latestCheckpoint(runDir: string): Found {
+/**
+ * The newest checkpoint that parses, matches its checksum, holds what a resume of `config` can use, and whose
+ * covered bytes the run's files still hold (checkpoint-check.ts); those passed over are said in `skipped`.
+ */
+export function latestCheckpoint(runDir: string, config: WannConfig, task: Task): Found {
   const skipped: string[] = [];
   for (const name of checkpointFiles(runDir)) {
     const file = join(runDir, 'checkpoints', name);
     try {
       const parsed = JSON.parse(readFileSync(file, 'utf8')) as Checkpoint;
       const { checksum, ...body } = parsed;
-      if (parsed.format !== CHECKPOINT_FORMAT || (parsed.version !== 1 && parsed.version !== 2)) throw new Error('not a version 1 or 2 checkpoint');
+      if (parsed.format !== CHECKPOINT_FORMAT || ![1, 2, 3].includes(parsed.version)) throw new Error('not a version 1, 2 or 3 checkpoint');
       if (checksum !== digest(JSON.stringify(body))) throw new Error('checksum mismatch');
-      return { checkpoint: { ...parsed, state: unpackState(parsed.state, parsed.version) }, skipped };
+      const checkpoint = { ...parsed, state: unpackState(parsed.state, parsed.version) };
+      checkCheckpointContents(checkpoint, config, task);
+      checkCoveredFiles(checkpoint, runDir);
+      return { checkpoint, skipped };
     } catch (e) {
       skipped.push(`${file}: ${(e as Error).message.split('\n')[0]}`);
     }

@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, loadConfig, resolveConfig, type ConfigOverrides } from '../config/load.js';
 import type { WannConfig } from '../config/types.js';
+import { getTask } from '../envs/registry.js';
 import { latestCheckpoint, type Checkpoint } from './checkpoint.js';
 import { resultConfig, RunFilesError } from './files.js';
 
@@ -46,7 +47,7 @@ export function planResume(runDir: string, configPath: string | undefined, overr
   if (changed.length > 0 && !force) {
     throw new RunFilesError(`--resume ${runDir}: the config differs from the run's in ${changed.join(', ')}; add --force to continue with the new one`);
   }
-  const { checkpoint, skipped } = latestCheckpoint(runDir);
+  const { checkpoint, skipped } = latestCheckpoint(runDir, wanted, getTask(wanted.task));
   const notes = skipped.map((s) => `skipped a damaged checkpoint: ${s}`);
   if (!checkpoint) notes.push('no usable checkpoint: starting the run again from generation 0');
   return { config: wanted, checkpoint, notes, configChanged: changed.length > 0 };
