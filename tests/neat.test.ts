@@ -129,6 +129,30 @@ describe('NSGA-II ranking', () => {
     expect(fronts).toEqual([[0, 1, 2, 5, 6], [3, 7], [4]]);
   });
 
+  it('gives the fronts, in the same order, as Deb\'s algorithm with stored domination lists', () => {
+    // The textbook NSGA-II sort (each p's dominated set stored), as the ranking was first written: the oracle
+    // for the O(n)-memory version, whose front order (and so every tie-break) must not change.
+    const dominates = (a: readonly number[], b: readonly number[]) => a[0] >= b[0] && a[1] >= b[1] && (a[0] > b[0] || a[1] > b[1]);
+    const textbook = (pts: Array<[number, number]>) => {
+      const dominated = pts.map((p) => pts.flatMap((q, j) => (dominates(p, q) ? [j] : [])));
+      const count = pts.map((p) => pts.filter((q) => dominates(q, p)).length);
+      const fronts: number[][] = [];
+      for (let front = pts.flatMap((_, i) => (count[i] === 0 ? [i] : [])); front.length > 0;) {
+        fronts.push(front);
+        front = front.flatMap((p) => dominated[p].filter((q) => --count[q] === 0));
+      }
+      return fronts;
+    };
+    const rng = streamFor('fronts-oracle');
+    for (let trial = 0; trial < 200; trial++) {
+      const n = 1 + Math.floor(rng() * 120);
+      // Few distinct values, so ties and duplicates are common; some NaN and infinite values too.
+      const v = () => { const r = rng(); return r < 0.03 ? NaN : r < 0.06 ? -Infinity : Math.floor(rng() * 8); };
+      const pts = Array.from({ length: n }, (): [number, number] => [v(), v()]);
+      expect(nonDominatedFronts(pts)).toEqual(textbook(pts));
+    }
+  });
+
   it('computes crowding distances with infinite ends and 1/(max - min) normalisation', () => {
     const d = crowdingDistance([0, 1, 3, 10]);
     expect(d[0]).toBe(Infinity);

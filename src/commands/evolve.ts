@@ -15,6 +15,7 @@ import { evolve } from '../run/loop.js';
 import { progressReporter } from '../run/progress.js';
 import type { Reporter } from '../run/reporter.js';
 import { keepRunningWithoutStdout } from '../io/output.js';
+import { checkPopulationMemory } from '../run/memory.js';
 import { lockRunFolder, type RunLock } from '../run/lock.js';
 import { assertRunFolder, planResume, type ResumePlan } from '../run/resume.js';
 import { LiveHub } from '../serve/hub.js';
@@ -67,6 +68,7 @@ export async function evolveCommand(configPath: string | undefined, opts: Evolve
   const plan = opts.resume ? planResume(opts.resume, configPath, overrides, Boolean(opts.force)) : null;
   const config = plan ? plan.config : loadConfig(configPath!, overrides);
   const out = opts.resume ?? opts.out ?? join('runs', `${config.task}-${timestamp()}`);
+  checkPopulationMemory(config, getTask(config.task));
   lock ??= lockRunFolder(out, command, warn);
   try {
     await runLocked(config, out, plan, opts, print, warn, lock);

@@ -13,20 +13,26 @@ function dominates(a0: number, a1: number, b0: number, b1: number): boolean {
   return a0 >= b0 && a1 >= b1 && (a0 > b0 || a1 > b1);
 }
 
-/** Non-dominated fronts of `objectives` (pairs), each a list of indices in discovery order. */
+/**
+ * Non-dominated fronts of `objectives` (pairs), each a list of indices in discovery order: the first front in
+ * index order, each later one in the order its members' last dominator in the front before releases them.
+ * Who dominates whom is recomputed when a front is peeled rather than stored, so memory is O(n) (stored
+ * lists are O(n^2): 4 GB and a crash at a population of 100,000); the time, O(n^2), is what the population's
+ * evaluation dwarfs anyway.
+ */
 export function nonDominatedFronts(objectives: ReadonlyArray<readonly [number, number]>): number[][] {
   const n = objectives.length;
-  const dominated: number[][] = objectives.map(() => []);
+  const o0 = Float64Array.from(objectives, (o) => o[0]);
+  const o1 = Float64Array.from(objectives, (o) => o[1]);
   const dominatedBy = new Int32Array(n);
   const first: number[] = [];
   for (let p = 0; p < n; p++) {
-    const [p0, p1] = objectives[p];
-    for (let q = 0; q < n; q++) {
-      const [q0, q1] = objectives[q];
-      if (dominates(p0, p1, q0, q1)) dominated[p].push(q);
-      else if (dominates(q0, q1, p0, p1)) dominatedBy[p]++;
-    }
-    if (dominatedBy[p] === 0) first.push(p);
+    const p0 = o0[p];
+    const p1 = o1[p];
+    let count = 0;
+    for (let q = 0; q < n; q++) if (dominates(o0[q], o1[q], p0, p1)) count++;
+    dominatedBy[p] = count;
+    if (count === 0) first.push(p);
   }
   const fronts: number[][] = [];
   let front = first;
@@ -34,7 +40,9 @@ export function nonDominatedFronts(objectives: ReadonlyArray<readonly [number, n
     fronts.push(front);
     const next: number[] = [];
     for (const p of front) {
-      for (const q of dominated[p]) if (--dominatedBy[q] === 0) next.push(q);
+      const p0 = o0[p];
+      const p1 = o1[p];
+      for (let q = 0; q < n; q++) if (dominates(p0, p1, o0[q], o1[q]) && --dominatedBy[q] === 0) next.push(q);
     }
     front = next;
   }
