@@ -2,8 +2,8 @@
  * The `wann` command line: a thin shell over the library (the executable is bin.ts). Bad input of any kind
  * ends in one line naming what was wrong and a non-zero exit (2 for bad input), never a stack trace (set WANN_DEBUG=1 to see one).
  */
-import { readFileSync } from 'node:fs';
-import { basename, dirname } from 'node:path';
+import { existsSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ConfigError } from './config/load.js';
 import { BACKENDS } from './config/types.js';
@@ -12,6 +12,7 @@ import { getTask, TASK_NAMES } from './envs/registry.js';
 import { evolveCommand, untilSignal } from './commands/evolve.js';
 import { ensureDirSync, writeFileAtomicSync } from './io/atomic.js';
 import { ChampionError, championPath, loadChampion, makeChampion, serializeChampion, validateChampion, type Champion } from './io/champion.js';
+import { LIMITS, readBounded } from './io/bounded.js';
 import { readPackageJson } from './io/package-files.js';
 import { parseReferenceOut, ReferenceOutError } from './io/reference-out.js';
 import { testAccuracies, testClassifier, tuneSharedAccuracy, type AccuracyResult } from './run/accuracy.js';
@@ -45,6 +46,31 @@ function finiteNumber(name: string) {
     }
     return n;
   };
+}
+
+/** A number in (0, max]: step sizes and noise outside it only waste a tuning run (NaN at the end, or nothing learnt). */
+function positiveUpTo(name: string, max: number) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (value.trim() === '' || !(n > 0 && n <= max)) throw new InvalidArgumentError(`${name}: expected a number in (0, ${max}], got ${JSON.stringify(value)}`);
+    return n;
+  };
+}
+
+/**
+ * Fails now, not after the work, when `file` cannot be written: its folder is created and a probe file made
+ * and removed there (exit 2).
+ */
+function checkWritable(file: string): void {
+  const probe = join(dirname(file), `.${basename(file)}.${process.pid}.probe`);
+  try {
+    if (existsSync(file) && statSync(file).isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+    ensureDirSync(dirname(file));
+    writeFileSync(probe, '');
+    rmSync(probe, { force: true });
+  } catch (e) {
+    throw new RunFilesError(`--out ${file}: cannot write there (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
 }
 
 /** Writes a file the user named, creating its folder; failures are the user's to fix (exit 2). */
@@ -98,6 +124,7 @@ interface TuneFlags {
 /** `wann tune`: reads `file`, tunes, writes `target`. */
 async function tune(file: string, target: string, opts: TuneFlags): Promise<void> {
   let champion = await loadChampion(file);
+  checkWritable(target);
   if (getTask(champion.task).kind === 'classify') {
     if (opts.weights) throw new RunFilesError('tune: --weights is for control tasks; classification champions take --shared');
     const t = tuneSharedAccuracy(champion);
@@ -250,8 +277,8 @@ function buildProgram(): Command {
     .option('--population <n>', 'with --weights: samples per generation', integer('--population', 2, 10_000), 64)
     .option('--episodes <n>', 'training episodes per evaluation', integer('--episodes', 1, 10_000))
     .option('--continue', 'with --weights: start from the champion\'s tuned connection weights instead of its shared weight')
-    .option('--learning-rate <r>', 'with --weights: Adam step size (default 0.02)', finiteNumber('--learning-rate'))
-    .option('--sigma <s>', 'with --weights: sampling noise (default 0.05)', finiteNumber('--sigma'))
+    .option('--learning-rate <r>', 'with --weights: Adam step size, in (0, 1] (default 0.02)', positiveUpTo('--learning-rate', 1))
+    .option('--sigma <s>', 'with --weights: sampling noise, in (0, 2] (default 0.05)', positiveUpTo('--sigma', 2))
     .option('--seed <n>', 'seed of the training episodes and the search', integer('--seed', 0, 2 ** 32 - 1), 0)
     .option('--out <file>', 'write the tuned champion here instead')
     .addOption(new Option('--backend <name>', 'evaluation backend').choices(['inline', 'pool']).default('pool'))
@@ -278,12 +305,7 @@ function buildProgram(): Command {
     .option('--out <file>', 'write the champion here (default: print it)')
     .action(async (file: string, opts) => {
       const task = getTask(opts.task);
-      let text: string;
-      try {
-        text = readFileSync(file, 'utf8');
-      } catch (e) {
-        throw new ReferenceOutError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
-      }
+      const text = readBounded(file, LIMITS.outBytes, 'reference .out file', (message) => new ReferenceOutError(message));
       const genome = parseReferenceOut(text, task.nInput, task.nOutput, `--task ${task.name}`);
       const champion = makeChampion({ task: task.name, inputNames: task.inputNames, outputNames: task.outputNames, genome });
       const json = serializeChampion(champion);

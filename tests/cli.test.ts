@@ -131,6 +131,12 @@ describe('bad input: one line, exit code 2, nothing written', () => {
     ['import without --task', ['import', join(FIXTURES, 'swing.out')], /--task/],
     ['import of a broken .out', ['import', badConfig('f.out', '1,2\n3'), '--task', 'swingup'], /reference \.out|line/],
     ['unknown command', ['evolvee'], /unknown command/],
+    ['tune --sigma 0', ['tune', 'champions/swingup.json', '--weights', '--sigma', '0', '--out', join(dir, 't1.json')], /--sigma: expected a number in \(0, 2\], got "0"/],
+    ['tune --sigma -1', ['tune', 'champions/swingup.json', '--weights', '--sigma', '-1', '--out', join(dir, 't2.json')], /--sigma: expected a number in \(0, 2\]/],
+    ['tune --sigma 1e308', ['tune', 'champions/swingup.json', '--weights', '--sigma', '1e308', '--out', join(dir, 't3.json')], /--sigma: expected a number in \(0, 2\]/],
+    ['tune --learning-rate 1e308', ['tune', 'champions/swingup.json', '--weights', '--learning-rate', '1e308', '--out', join(dir, 't4.json')], /--learning-rate: expected a number in \(0, 1\]/],
+    // Checked before 100,000 generations of work, not after them.
+    ['tune to an unwritable --out', ['tune', 'champions/swingup.json', '--weights', '--generations', '100000', '--out', '/proc/wann/champion.json'], /--out \/proc\/wann\/champion\.json: cannot write there/],
     ['serve of a missing path', ['serve', join(dir, 'nothing-here')], /cannot read .*nothing-here/],
     ['serve of a directory that is no run', ['serve', dir], /not a run directory/],
     ['serve of a broken champion', ['serve', badConfig('g.json', '{"format":"wann-champion","version":1}')], /champion\./],

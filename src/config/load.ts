@@ -3,9 +3,9 @@
  * DEFAULT_CONFIG. Every failure is a ConfigError whose message is one line naming the field and what was expected,
  * because the CLI prints it as-is and a user should be able to fix the file from that line alone.
  */
-import { readFileSync } from 'node:fs';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { DEFAULT_CONFIG } from './defaults.js';
+import { jsonDepth, LIMITS, readBounded } from '../io/bounded.js';
 import { readPackageJson } from '../io/package-files.js';
 import type { WannConfig } from './types.js';
 
@@ -52,23 +52,23 @@ export function resolveConfig(raw: unknown, source = 'config'): WannConfig {
   return config as unknown as WannConfig;
 }
 
+/** The JSON of a config file, read and parsed within the limits of io/bounded.ts (size, depth; a BOM is dropped). */
+export function readConfigJson(path: string): unknown {
+  const text = readBounded(path, LIMITS.configBytes, 'config file', (message) => new ConfigError(message));
+  if (jsonDepth(text) > LIMITS.jsonDepth) throw new ConfigError(`${path}: nested deeper than ${LIMITS.jsonDepth} levels; a config is a few levels deep`);
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new ConfigError(`${path}: not valid JSON (${oneLine((err as Error).message)})`);
+  }
+}
+
 /**
  * Reads and resolves a config file, then applies `overrides` on top of the file's own values and validates the
  * result again (override errors are reported as `override.<field>`).
  */
 export function loadConfig(path: string, overrides?: ConfigOverrides): WannConfig {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    throw new ConfigError(`cannot read ${path}: ${readReason(err)}`);
-  }
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (err) {
-    throw new ConfigError(`${path}: not valid JSON (${oneLine((err as Error).message)})`);
-  }
+  const raw = readConfigJson(path);
   try {
     resolveConfig(raw, 'config'); // the file must be valid on its own, so its errors name the file
   } catch (err) {
@@ -233,10 +233,3 @@ function oneLine(text: string): string {
   return text.replace(/\s*\n\s*/g, ' ');
 }
 
-function readReason(err: unknown): string {
-  const code = (err as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT') return 'no such file';
-  if (code === 'EISDIR') return 'is a directory';
-  if (code === 'EACCES') return 'permission denied';
-  return oneLine((err as Error).message);
-}

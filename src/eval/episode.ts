@@ -3,7 +3,7 @@
  * the task maps its raw outputs to actuators, rewards are summed in step order.
  */
 import type { ControlTask } from '../envs/task.js';
-import { CompiledCache, networkFn, specializedSource, type NetworkFn } from '../neat/network.js';
+import { compilable, CompiledCache, networkFn, specializedSource, type NetworkFn } from '../neat/network.js';
 import type { Plan } from '../neat/plan.js';
 import type { Rng } from '../random.js';
 
@@ -89,6 +89,8 @@ return steps;`) as CompiledEpisode);
 
 /** Runs episodes of `plan` through its compiled episode loop: (w, start) -> the episode's result. */
 export function episodeRunner(task: ControlTask, plan: Plan, scratch: EpisodeScratch = makeScratch(task)): (w: number, start: Rng | ArrayLike<number>) => EpisodeResult {
+  // Too big to write out as code (network.ts): the same episode on the interpreter.
+  if (!compilable(plan)) return (w, start) => runEpisode(task, networkFn(plan), w, start, scratch);
   const episode = compiledEpisode(plan);
   const total = new Float64Array(1);
   return (w, start) => {

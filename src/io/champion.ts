@@ -8,10 +8,10 @@
  * so a CLI can print it as is.
  */
 import { existsSync, statSync } from 'node:fs';
-import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { getTask, TASK_NAMES } from '../envs/registry.js';
+import { jsonDepth, LIMITS, readBounded, stripBom } from './bounded.js';
 import { readPackageJson } from './package-files.js';
 import type { Genome, NodeKind } from '../neat/genome.js';
 import { compile, PlanError } from '../neat/plan.js';
@@ -153,6 +153,8 @@ function formatJson(v: unknown, indent: string): string {
  * default, e.g. "runs/best.json: champion.version: expected 1, got 2".
  */
 export function parseChampion(text: string, source = 'champion'): Champion {
+  text = stripBom(text);
+  if (jsonDepth(text) > LIMITS.jsonDepth) throw new ChampionError(`${prefix(source)}champion: nested deeper than ${LIMITS.jsonDepth} levels; a champion is a few levels deep`);
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -326,13 +328,7 @@ export function championPath(given: string): string {
 
 /** Reads and validates a champion file; messages are prefixed with the path. */
 export async function loadChampion(file: string): Promise<Champion> {
-  let text: string;
-  try {
-    text = await fsp.readFile(file, 'utf8');
-  } catch (err) {
-    throw new ChampionError(`cannot read ${file}: ${(err as Error).message}`);
-  }
-  return parseChampion(text, file);
+  return parseChampion(readBounded(file, LIMITS.championBytes, 'champion file', (message) => new ChampionError(message)), file);
 }
 
 /** Writes a champion atomically (creating the directory), in canonical form. */

@@ -87,6 +87,17 @@ export function specialized(plan: Plan): NetworkFn {
   return networks.get(specializedSource(plan), (source) => new Function('input', 'w', 'output', source) as NetworkFn);
 }
 
+/**
+ * The largest plan (nodes + connections) written out as code. Beyond it V8 runs out of stack compiling or
+ * calling the generated function (seen between 80,000 and 200,000), so bigger networks run on the
+ * interpreter, which gives the same numbers (tested), more slowly.
+ */
+export const COMPILE_LIMIT = 20_000;
+
+export function compilable(plan: Plan): boolean {
+  return plan.nNodes + plan.nConn <= COMPILE_LIMIT;
+}
+
 export function networkFn(plan: Plan, kind: NetworkKind = 'specialized'): NetworkFn {
-  return kind === 'specialized' ? specialized(plan) : interpreted(plan);
+  return kind === 'specialized' && compilable(plan) ? specialized(plan) : interpreted(plan);
 }

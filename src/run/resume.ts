@@ -2,9 +2,9 @@
  * Picking a run up again: the run directory's own config (checked against any config or flags given now),
  * and the newest good checkpoint. Settings that cannot change a result (backend, workers) may differ freely.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError, loadConfig, resolveConfig, type ConfigOverrides } from '../config/load.js';
+import { loadConfig, readConfigJson, resolveConfig, type ConfigOverrides } from '../config/load.js';
 import type { WannConfig } from '../config/types.js';
 import { getTask } from '../envs/registry.js';
 import { latestCheckpoint, type Checkpoint } from './checkpoint.js';
@@ -35,13 +35,7 @@ export function assertRunFolder(runDir: string): void {
 export function planResume(runDir: string, configPath: string | undefined, overrides: ConfigOverrides, force: boolean): ResumePlan {
   const file = join(runDir, 'config.json');
   assertRunFolder(runDir);
-  let saved: WannConfig;
-  try {
-    saved = resolveConfig(JSON.parse(readFileSync(file, 'utf8')), file);
-  } catch (e) {
-    if (e instanceof ConfigError) throw e;
-    throw new RunFilesError(`${file}: not valid JSON (${(e as Error).message.split('\n')[0]})`);
-  }
+  const saved: WannConfig = resolveConfig(readConfigJson(file), file);
   const wanted = configPath ? loadConfig(configPath, overrides) : loadConfig(file, overrides);
   const changed = differences(resultConfig(saved), resultConfig(wanted));
   if (changed.length > 0 && !force) {
