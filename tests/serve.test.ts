@@ -6,7 +6,7 @@ import { InlineEvaluator } from '../src/eval/inline.js';
 import { resolveConfig } from '../src/config/load.js';
 import { evolve } from '../src/run/loop.js';
 import { replayChampion } from '../src/run/replay.js';
-import { LiveHub, MAX_PENDING_BYTES, type StreamClient } from '../src/serve/hub.js';
+import { HISTORY_CHUNK, LiveHub, MAX_CLIENTS, MAX_PENDING_BYTES, type StreamClient } from '../src/serve/hub.js';
 import { buildServer } from '../src/serve/server.js';
 import { streamFor } from '../src/rng.js';
 import { getClassifyTask, getControlTask } from '../src/envs/registry.js';
@@ -38,7 +38,12 @@ describe('endpoints', () => {
     const run = (await app.inject('/api/run')).json();
     expect(run.task).toBe('swingup');
     expect(run.status).toBe('finished');
-    expect(run.history.map((h: { generation: number }) => h.generation)).toEqual([0, 1, 2, 3]);
+    expect(run.historyLength).toBe(4);
+    expect(run.history).toBeUndefined(); // paged instead: a long run's history is tens of megabytes
+    const page = (await app.inject('/api/history?from=1&count=2')).json();
+    expect(page).toEqual({ from: 1, total: 4, history: hub.history.slice(1, 3) });
+    expect((await app.inject('/api/history?count=0')).statusCode).toBe(400);
+    expect((await app.inject('/api/history?count=5001')).statusCode).toBe(400);
     expect(run.champions.length).toBe(hub.champions.length);
     const latest = (await app.inject('/api/champion')).json();
     expect(latest).toEqual(hub.champions.at(-1)!.champion);
@@ -131,24 +136,54 @@ describe('/api/digits on a classification run', () => {
 });
 
 describe('the live hub', () => {
-  function client(unread: () => number) {
+  /** A client that reads everything (or, with `full`, whose buffer is always full and never drains). */
+  function client(unread: () => number, full = false) {
     const received: string[] = [];
     let closed = false;
-    const c: StreamClient = { write: (t) => { received.push(t); }, pending: unread, close: () => { closed = true; } };
+    const c: StreamClient = { write: (t) => { received.push(t); return !full; }, pending: unread, close: () => { closed = true; } };
     return { c, received, isClosed: () => closed };
   }
+  const turn = () => new Promise((r) => setImmediate(r));
+  const generations = (texts: string[]) => texts.filter((t) => !t.startsWith('event: snapshot'))
+    .flatMap((t) => { const data = JSON.parse(t.split('\ndata: ')[1]); return Array.isArray(data) ? data : [data]; })
+    .map((g: { generation: number }) => g.generation);
 
-  it('sends a new client the history so far, then every event', () => {
+  it('sends a new client a snapshot, the history so far in pieces, then every new generation, in order', async () => {
     const h = new LiveHub();
-    h.addGeneration({ generation: 0 } as never);
+    for (let g = 0; g < 1234; g++) h.addGeneration({ generation: g } as never);
     const a = client(() => 0);
     h.subscribe(a.c);
-    h.addGeneration({ generation: 1 } as never);
-    expect(a.received[0]).toMatch(/^event: snapshot\ndata: .*"history":\[\{"generation":0\}\]/);
-    expect(a.received[1]).toBe('event: generation\ndata: {"generation":1}\n\n');
+    expect(a.received[0]).toMatch(/^event: snapshot\ndata: .*"historyLength":1234/);
+    h.addGeneration({ generation: 1234 } as never); // arrives while the history is still going out
+    for (let i = 0; i < 10; i++) await turn();
+    h.addGeneration({ generation: 1235 } as never);
+    expect(a.received.filter((t) => t.startsWith('event: history'))).toHaveLength(3); // 500 + 500 + 235
+    expect(a.received.at(-1)).toBe('event: generation\ndata: {"generation":1235}\n\n');
+    expect(generations(a.received)).toEqual([...Array(1236).keys()]);
   });
 
-  it('drops a client that stops reading, and keeps the others', () => {
+  it('gives a client that does not read one piece of history, not all of it', async () => {
+    const h = new LiveHub();
+    for (let g = 0; g < 50_000; g++) h.addGeneration({ generation: g } as never);
+    const stalled = client(() => 0, true);
+    h.subscribe(stalled.c);
+    for (let i = 0; i < 10; i++) await turn();
+    expect(stalled.received).toHaveLength(2); // the snapshot and one piece: it never drained
+    expect(generations(stalled.received)).toEqual([...Array(HISTORY_CHUNK).keys()]);
+  });
+
+  it('serves at most MAX_CLIENTS streams; past that the server answers 503', async () => {
+    const h = new LiveHub();
+    for (let i = 0; i < MAX_CLIENTS; i++) expect(h.subscribe(client(() => 0).c)).not.toBeNull();
+    expect(h.subscribe(client(() => 0).c)).toBeNull();
+    const app = buildServer(h);
+    const res = await app.inject('/api/events');
+    expect(res.statusCode).toBe(503);
+    expect(res.json().error).toMatch(/at most 128 clients/);
+    await app.close();
+  });
+
+  it('drops a client that stops reading, and keeps the others', async () => {
     const h = new LiveHub();
     let backlog = 0;
     const slow = client(() => backlog);
@@ -162,8 +197,8 @@ describe('the live hub', () => {
     expect(h.dropped).toBe(1);
     expect(h.clientCount).toBe(1);
     h.addGeneration({ generation: 2 } as never);
-    expect(fast.received).toHaveLength(4);
-    expect(slow.received).toHaveLength(2);
+    expect(generations(fast.received)).toEqual([0, 1, 2]);
+    expect(generations(slow.received)).toEqual([0]);
   });
 });
 

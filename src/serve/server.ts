@@ -12,7 +12,7 @@ import { getTask } from '../envs/registry.js';
 import { packageRoot } from '../io/package-files.js';
 import { replayStarts } from '../run/replay.js';
 import { ServeError } from './errors.js';
-import type { LiveHub } from './hub.js';
+import { MAX_CLIENTS, type LiveHub, type StreamClient } from './hub.js';
 
 export interface ServeOptions {
   host?: string;
@@ -22,6 +22,8 @@ export interface ServeOptions {
 export { ServeError } from './errors.js';
 
 const SEED_MAX = 2 ** 32 - 1;
+/** Generations /api/history gives at most per request. */
+const HISTORY_PAGE = 5000;
 /** Test digits /api/digits gives at most (MNIST's whole test split). */
 const DIGITS_MAX = 2000;
 
@@ -47,7 +49,8 @@ function intParam(value: unknown, max: number): number | null {
 }
 
 export function buildServer(hub: LiveHub): FastifyInstance {
-  const app = Fastify({ logger: false, routerOptions: { maxParamLength: 100 } });
+  // Every endpoint is a GET: no body is needed, and a request must arrive whole within 10 s.
+  const app = Fastify({ logger: false, routerOptions: { maxParamLength: 100 }, bodyLimit: 1024, requestTimeout: 10_000 });
   const root = packageRoot();
   const uplotDir = join(dirname(createRequire(import.meta.url).resolve('uplot/package.json')), 'dist');
 
@@ -105,16 +108,29 @@ export function buildServer(hub: LiveHub): FastifyInstance {
       .send(`${head.slice(0, -1)},"images":[${encoded.pixels.slice(0, n * size).join(',')}]}`);
   });
 
+  // The run's generations, a page at a time (the event stream sends them in pieces too).
+  app.get<{ Querystring: { from?: string; count?: string } }>('/api/history', async (req, reply) => {
+    const from = intParam(req.query.from ?? '0', 1e9);
+    const count = intParam(req.query.count ?? String(HISTORY_PAGE), HISTORY_PAGE);
+    if (from === null) return reply.code(400).send({ error: 'from: expected a non-negative integer' });
+    if (count === null || count < 1) return reply.code(400).send({ error: `count: expected an integer in [1, ${HISTORY_PAGE}]` });
+    return { from, total: hub.history.length, history: hub.history.slice(from, from + count) };
+  });
+
   app.get('/api/events', (req, reply) => {
-    reply.hijack();
+    if (hub.clientCount >= MAX_CLIENTS) return reply.code(503).send({ error: `the server streams to at most ${MAX_CLIENTS} clients at once; try again later` });
     const res = reply.raw;
-    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
-    const unsubscribe = hub.subscribe({
-      write: (text) => { res.write(text); },
+    const client: StreamClient = {
+      write: (text) => res.write(text),
       pending: () => res.writableLength,
       close: () => { res.destroy(); },
-    });
-    req.raw.on('close', unsubscribe);
+      onDrain: (resume) => { res.on('drain', resume); },
+    };
+    reply.hijack();
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+    const unsubscribe = hub.subscribe(client);
+    if (unsubscribe) req.raw.on('close', unsubscribe);
+    else res.end(); // unreachable: the cap was checked above, in the same tick
   });
 
   return app;

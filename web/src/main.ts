@@ -20,7 +20,8 @@ interface Snapshot {
   task: string | null;
   status: string;
   config: { eval?: { bestReps?: number } } | null;
-  history: GenerationStats[];
+  /** Generations so far; they follow in `history` events. */
+  historyLength: number;
   champions: ChampionSummary[];
   champion: Champion | null;
 }
@@ -149,8 +150,8 @@ function addGeneration(stats: GenerationStats): void {
 }
 
 /**
- * The run so far. Handled at once, in order: the events that follow it must land after its history (the
- * charts need generations in order), so only the episode's start, which the animation alone waits for, is
+ * The run so far, without its history, which follows in `history` events, in order (the charts need
+ * generations in order). Handled at once; only the episode's start, which the animation alone waits for, is
  * fetched on the side.
  */
 function onSnapshot(snap: Snapshot): void {
@@ -160,7 +161,6 @@ function onSnapshot(snap: Snapshot): void {
   const kind = getTask(snap.task).kind;
   document.body.dataset.kind = kind;
   reTested = (snap.config?.eval?.bestReps ?? 0) > 0 && kind === 'control';
-  for (const stats of snap.history) addGeneration(stats);
   for (const c of snap.champions) addChampion(c);
   // Only control tasks have episodes to start (the digits are fetched when a classifier is shown).
   if (!start && kind === 'control') {
@@ -176,7 +176,10 @@ weight.addEventListener('input', runAtWeight);
 
 const events = new EventSource('/api/events');
 events.addEventListener('snapshot', (e) => onSnapshot(JSON.parse((e as MessageEvent).data) as Snapshot));
+events.addEventListener('history', (e) => { for (const stats of JSON.parse((e as MessageEvent).data) as GenerationStats[]) addGeneration(stats); });
 events.addEventListener('generation', (e) => addGeneration(JSON.parse((e as MessageEvent).data) as GenerationStats));
+// The run folder behind `wann serve` was cut back (a resume that rewrote it): start over from its files.
+events.addEventListener('reset', () => location.reload());
 events.addEventListener('champion', (e) => {
   const { champion, ...summary } = JSON.parse((e as MessageEvent).data) as ChampionSummary & { champion: Champion };
   loaded.set(summary.index, champion);
