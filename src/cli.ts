@@ -195,7 +195,7 @@ function buildProgram(): Command {
     .option('--port <n>', 'port (default: a free one)', integer('--port', 0, 65535))
     .option('--host <address>', 'address to bind', '127.0.0.1')
     .action(async (path: string, opts) => {
-      const source = await openSource(path);
+      const source = await openSource(path, 500, (line) => process.stderr.write(`wann: ${line}\n`));
       const { startServer } = await import('./serve/server.js'); // Fastify loads only for the commands that serve
       const server = await startServer(source.hub, { host: opts.host, port: opts.port });
       process.stdout.write(`viewer: ${server.url} (Ctrl-C to quit)\n`);

@@ -229,8 +229,9 @@ describe('wann serve <run-dir>', () => {
     expect(source.hub.status).toBe('finished');
   });
 
-  it('calls a run with generations still to go running, and finished once its last generation is written', async () => {
+  it('calls an incomplete run stopped, running while a live process holds its lock, finished once complete', async () => {
     const { writeFileSync } = await import('node:fs');
+    const { hostname } = await import('node:os');
     const { join } = await import('node:path');
     const { openSource } = await import('../src/serve/run-source.js');
     const dir = await finishedRun();
@@ -238,10 +239,64 @@ describe('wann serve <run-dir>', () => {
     writeFileSync(join(dir, 'history.jsonl'), history.split('\n').slice(0, 2).join('\n') + '\n');
     const source = await openSource(dir, 10);
     expect(source.hub.history).toHaveLength(2);
+    expect(source.hub.status).toBe('stopped');
+    writeFileSync(join(dir, '.lock'), JSON.stringify({ pid: process.pid, host: hostname(), started: 'now', command: 'wann evolve' }));
+    await new Promise((r) => setTimeout(r, 60));
     expect(source.hub.status).toBe('running');
     writeFileSync(join(dir, 'history.jsonl'), history);
-    await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, 60));
     source.stop();
     expect(source.hub.status).toBe('finished');
+  });
+
+  it('names the file and line of a bad record and skips it, at start-up and later alike', async () => {
+    const { appendFileSync, writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { openSource } = await import('../src/serve/run-source.js');
+    const dir = await finishedRun();
+    const lines = readFileSync(join(dir, 'history.jsonl'), 'utf8').trim().split('\n');
+    writeFileSync(join(dir, 'history.jsonl'), [lines[0], '{"generation": oops', lines[1], '[1,2]', lines[2]].join('\n') + '\n');
+    const notes: string[] = [];
+    const source = await openSource(dir, 10, (l) => notes.push(l));
+    expect(source.hub.history.map((g) => g.generation)).toEqual([0, 1, 2]);
+    appendFileSync(join(dir, 'champions.jsonl'), '{"generation":9,"champion":{"format":"wann-champion","version":1}}\n');
+    await new Promise((r) => setTimeout(r, 60));
+    source.stop();
+    const file = join(dir, 'history.jsonl');
+    expect(notes[0]).toBe(`${file} line 2: not valid JSON; skipped`);
+    expect(notes[1]).toBe(`${file} line 4: not a generation record; skipped`);
+    expect(notes[2]).toMatch(new RegExp(`champions\\.jsonl line \\d+: .*champion.*; skipped$`));
+    expect(notes).toHaveLength(3);
+  });
+
+  it('reads the files again when a resume cuts them back and rewrites them, and tells its clients', async () => {
+    const { writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { openSource } = await import('../src/serve/run-source.js');
+    const dir = await finishedRun();
+    const notes: string[] = [];
+    const source = await openSource(dir, 10, (l) => notes.push(l));
+    const received: string[] = [];
+    source.hub.subscribe({ write: (t) => { received.push(t); }, pending: () => 0, close: () => {} });
+    // Same length, other bytes: a different third generation, as another run's resume would write.
+    const lines = readFileSync(join(dir, 'history.jsonl'), 'utf8').trim().split('\n');
+    const changed = JSON.parse(lines[2]);
+    changed.best.mean += 1;
+    writeFileSync(join(dir, 'history.jsonl'), [lines[0], lines[1], JSON.stringify(changed)].join('\n') + '\n');
+    await new Promise((r) => setTimeout(r, 60));
+    source.stop();
+    expect(notes).toEqual([`${dir}: its files were cut back or rewritten (a resume?); reading them again from the start`]);
+    expect(received.some((t) => t.startsWith('event: reset'))).toBe(true);
+    expect(source.hub.history.map((g) => g.best.mean)).toEqual([JSON.parse(lines[0]).best.mean, JSON.parse(lines[1]).best.mean, changed.best.mean]);
+    expect(source.hub.champions.length).toBeGreaterThan(0);
+  });
+
+  it('refuses a run folder whose config names no known task, in one line', async () => {
+    const { writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { openSource } = await import('../src/serve/run-source.js');
+    const dir = await finishedRun();
+    writeFileSync(join(dir, 'config.json'), JSON.stringify({ ...JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')), task: 'walker' }));
+    await expect(openSource(dir)).rejects.toThrow(/run\/config\.json: not a valid run config \(config\.task: expected one of "cartpole", "swingup", "mnist", got "walker"\)$/);
   });
 });

@@ -16,7 +16,7 @@ import { RunFilesError } from './files.js';
 
 export class RunLockedError extends RunFilesError {}
 
-interface Holder { pid: number; host: string; started: string; command: string }
+export interface Holder { pid: number; host: string; started: string; command: string }
 
 export const LOCK_FILE = '.lock';
 
@@ -144,6 +144,13 @@ function removeStaleTemps(dir: string): void {
       if (m && Number(m[1]) !== process.pid && !pidAlive(Number(m[1]))) rmSync(join(folder, name), { force: true });
     }
   }
+}
+
+/** Who holds `dir`'s lock, when a live process on this host (or any process elsewhere) does; else null. */
+export function lockHolder(dir: string): Holder | null {
+  const holder = readHolder(join(dir, LOCK_FILE));
+  if (!holder) return null;
+  return holder.host !== hostname() || pidAlive(holder.pid) ? holder : null;
 }
 
 /** The run folder a file belongs to, if it is one (it holds config.json and history.jsonl); else null. */

@@ -19,7 +19,8 @@ export interface ChampionEntry {
   champion: Champion;
 }
 
-export type RunStatus = 'waiting' | 'running' | 'finished';
+/** stopped: a served run folder that no process is writing and whose run is not complete. */
+export type RunStatus = 'waiting' | 'running' | 'stopped' | 'finished';
 
 /** What a client is: somewhere to write text, a measure of what it has not read yet, and a drain signal. */
 export interface StreamClient {

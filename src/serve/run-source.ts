@@ -3,20 +3,64 @@
  * into a LiveHub, and for a run directory keeps following the files, so a run still going in another process
  * streams live too.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadChampion, validateChampion } from '../io/champion.js';
 import type { GenerationStats } from '../run/reporter.js';
-import { LiveHub, type ChampionEntry } from './hub.js';
+import { readConfigJson, resolveConfig } from '../config/load.js';
+import type { WannConfig } from '../config/types.js';
+import { lockHolder } from '../run/lock.js';
+import { LiveHub, type ChampionEntry, type RunStatus } from './hub.js';
 import { ServeError } from './errors.js';
 
-/** Reads complete lines past `offset`; returns them and the new offset (a torn last line waits). */
-function newLines(file: string, offset: number): { lines: string[]; offset: number } {
-  if (!existsSync(file)) return { lines: [], offset };
-  const text = readFileSync(file, 'utf8');
-  const end = text.lastIndexOf('\n') + 1;
-  if (end <= offset) return { lines: [], offset };
-  return { lines: text.slice(offset, end).split('\n').filter((l) => l.trim() !== ''), offset: end };
+/**
+ * Follows one append-only file of a run folder: complete lines past what was read (a torn last line waits),
+ * read from the offset only, and noticing when the file was cut back or rewritten under it (a resume cuts a
+ * run's files back to its checkpoint): then `changed` is true and reading starts over.
+ */
+/** About ten history lines: a resume cuts back to its checkpoint, at most a few generations before the end. */
+const TAIL_BYTES = 4096;
+
+class FollowedFile {
+  private offset = 0;
+  /** The bytes just before `offset` (up to TAIL_BYTES), as read: if they differ now, the file was rewritten. */
+  private tail = Buffer.alloc(0);
+  /** 1-based number of the next line. */
+  line = 1;
+
+  constructor(readonly file: string) {}
+
+  restart(): void {
+    this.offset = 0;
+    this.tail = Buffer.alloc(0);
+    this.line = 1;
+  }
+
+  read(): { lines: Array<{ text: string; line: number }>; changed: boolean } {
+    if (!existsSync(this.file)) return { lines: [], changed: false };
+    const fd = openSync(this.file, 'r');
+    try {
+      const size = fstatSync(fd).size;
+      let changed = size < this.offset;
+      if (!changed && this.tail.length > 0) {
+        const now = Buffer.alloc(this.tail.length);
+        readSync(fd, now, 0, now.length, this.offset - this.tail.length);
+        changed = !now.equals(this.tail);
+      }
+      if (changed) this.restart();
+      if (size <= this.offset) return { lines: [], changed };
+      const bytes = Buffer.alloc(size - this.offset);
+      readSync(fd, bytes, 0, bytes.length, this.offset);
+      const end = bytes.lastIndexOf(0x0a) + 1;
+      if (end === 0) return { lines: [], changed };
+      this.offset += end;
+      this.tail = Buffer.from(bytes.subarray(Math.max(0, end - TAIL_BYTES), end));
+      const lines = bytes.subarray(0, end).toString('utf8').split('\n').slice(0, -1).map((text) => ({ text, line: this.line++ }));
+      return { lines: lines.filter((l) => l.text.trim() !== ''), changed };
+    } finally {
+      closeSync(fd);
+    }
+  }
 }
 
 export interface Source {
@@ -24,7 +68,11 @@ export interface Source {
   stop(): void;
 }
 
-export async function openSource(path: string, pollMs = 500): Promise<Source> {
+/**
+ * The hub for `path`: a champion file, or a run folder followed as it grows. `note` hears what was passed
+ * over (a bad line, named by file and line) and when the files were cut back.
+ */
+export async function openSource(path: string, pollMs = 500, note: (line: string) => void = () => {}): Promise<Source> {
   if (!existsSync(path)) throw new ServeError(`cannot read ${path}: no such file or directory`);
   const hub = new LiveHub();
   if (!statSync(path).isDirectory()) {
@@ -38,38 +86,66 @@ export async function openSource(path: string, pollMs = 500): Promise<Source> {
   }
   const configFile = join(path, 'config.json');
   if (!existsSync(configFile)) throw new ServeError(`${path}: not a run directory (no config.json)`);
-  let config: { task?: unknown; generations?: unknown; stopAtFitness?: unknown };
+  let config: WannConfig;
   try {
-    config = JSON.parse(readFileSync(configFile, 'utf8')) as typeof config;
-    if (typeof config.task !== 'string') throw new Error('no task');
-    hub.task = config.task;
-    hub.config = config;
+    config = resolveConfig(readConfigJson(configFile), 'config');
   } catch (e) {
     throw new ServeError(`${configFile}: not a valid run config (${(e as Error).message})`);
   }
-  hub.status = 'running';
-  let historyAt = 0;
-  let championsAt = 0;
+  hub.task = config.task;
+  hub.config = config;
+  const history = new FollowedFile(join(path, 'history.jsonl'));
+  const champions = new FollowedFile(join(path, 'champions.jsonl'));
+  const skip = (f: FollowedFile, line: number, why: string) => note(`${f.file} line ${line}: ${why}; skipped`);
   const poll = () => {
-    const h = newLines(join(path, 'history.jsonl'), historyAt);
-    historyAt = h.offset;
-    const c = newLines(join(path, 'champions.jsonl'), championsAt);
-    championsAt = c.offset;
-    for (const line of c.lines) {
-      const entry = JSON.parse(line) as ChampionEntry;
-      hub.addChampion({ ...entry, champion: validateChampion(entry.champion, join(path, 'champions.jsonl')) });
+    let c = champions.read();
+    let h = history.read();
+    if (c.changed || h.changed) {
+      note(`${path}: its files were cut back or rewritten (a resume?); reading them again from the start`);
+      hub.reset();
+      champions.restart();
+      history.restart();
+      c = champions.read();
+      h = history.read();
     }
-    for (const line of h.lines) hub.addGeneration(JSON.parse(line) as GenerationStats);
-    // Finished once the history holds the last generation, or the champion reached the fitness target; until
-    // then the run may still be going in another process.
-    const last = hub.history.at(-1);
-    const target = typeof config.stopAtFitness === 'number' ? config.stopAtFitness : Infinity;
-    if (last && (last.generation + 1 >= Number(config.generations) || last.champion.mean >= target)) hub.setStatus('finished');
+    for (const { text, line } of c.lines) {
+      try {
+        const entry = JSON.parse(text) as ChampionEntry;
+        hub.addChampion({ ...entry, champion: validateChampion(entry?.champion, `${champions.file} line ${line}`) });
+      } catch (e) {
+        skip(champions, line, e instanceof SyntaxError ? 'not valid JSON' : (e as Error).message);
+      }
+    }
+    for (const { text, line } of h.lines) {
+      let stats: GenerationStats;
+      try {
+        stats = JSON.parse(text) as GenerationStats;
+      } catch {
+        skip(history, line, 'not valid JSON');
+        continue;
+      }
+      if (!Number.isSafeInteger(stats?.generation) || typeof stats.best?.mean !== 'number' || typeof stats.champion?.mean !== 'number') {
+        skip(history, line, 'not a generation record');
+        continue;
+      }
+      hub.addGeneration(stats);
+    }
+    hub.setStatus(statusOf(path, config, hub));
   };
   poll();
   const timer = setInterval(() => {
-    try { poll(); } catch { /* a file being rewritten: try again next time */ }
+    try { poll(); } catch (e) { note(`${path}: ${(e as Error).message}; trying again`); }
   }, pollMs);
   timer.unref();
   return { hub, stop: () => clearInterval(timer) };
+}
+
+/**
+ * finished: the history holds the last generation, or the champion reached the fitness target; running: a
+ * live process holds the folder's lock; stopped: neither (resume it with wann evolve --resume).
+ */
+function statusOf(path: string, config: WannConfig, hub: LiveHub): RunStatus {
+  const last = hub.history.at(-1);
+  if (last && (last.generation + 1 >= config.generations || (config.stopAtFitness !== null && last.champion.mean >= config.stopAtFitness))) return 'finished';
+  return lockHolder(path) ? 'running' : 'stopped';
 }
