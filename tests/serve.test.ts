@@ -300,3 +300,43 @@ describe('wann serve <run-dir>', () => {
     await expect(openSource(dir)).rejects.toThrow(/run\/config\.json: not a valid run config \(config\.task: expected one of "cartpole", "swingup", "mnist", got "walker"\)$/);
   });
 });
+
+describe('what the server will serve, and to whom', () => {
+  it('serves no symlink under web/ or dist-web/, even one pointing at a real file', async () => {
+    const { symlinkSync, rmSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const root = new URL('../', import.meta.url).pathname;
+    const links = [join(root, 'dist-web', 'wann-test-link.js'), join(root, 'web', 'wann-test-link.css')];
+    try {
+      symlinkSync('/etc/passwd', links[0]);
+      symlinkSync(join(root, 'package.json'), links[1]);
+      const app = buildServer(new LiveHub());
+      for (const url of ['/app/wann-test-link.js', '/wann-test-link.css']) {
+        const res = await app.inject(url);
+        expect(res.statusCode, url).toBe(404);
+        expect(res.body).not.toMatch(/root:|"name": "wann"/);
+      }
+      expect((await app.inject('/viewer.css')).statusCode).toBe(200); // the real files still are
+      await app.close();
+    } finally {
+      for (const l of links) rmSync(l, { force: true });
+    }
+  });
+
+  it('answers only to loopback names and its own address (no DNS rebinding)', async () => {
+    const { hostAllowed } = await import('../src/serve/server.js');
+    const app = buildServer(new LiveHub());
+    for (const host of ['localhost:4000', '127.0.0.1:4000', '127.0.0.1', '[::1]:4000', 'LOCALHOST']) {
+      expect((await app.inject({ url: '/api/run', headers: { host } })).statusCode, host).toBe(200);
+    }
+    for (const host of ['evil.example:4000', 'evil.example', '127.0.0.1.evil.example']) {
+      const res = await app.inject({ url: '/api/run', headers: { host } });
+      expect(res.statusCode, host).toBe(403);
+      expect(res.json().error).toMatch(/^host: expected localhost, 127\.0\.0\.1, \[::1\] or 127\.0\.0\.1/);
+    }
+    await app.close();
+    expect(hostAllowed('wann.lan:4000', '192.168.1.5')).toBe(false);
+    expect(hostAllowed('192.168.1.5:4000', '192.168.1.5')).toBe(true);
+    expect(hostAllowed('anything.example', '0.0.0.0')).toBe(true);
+  });
+});

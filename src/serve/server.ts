@@ -4,7 +4,8 @@
  * the built viewer and the chart library's dist folder are ever served.
  */
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { lstatSync, realpathSync } from 'node:fs';
+import { dirname, join, sep } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { datasetFor } from '../data/datasets.js';
@@ -48,15 +49,60 @@ function intParam(value: unknown, max: number): number | null {
   return n <= max ? n : null;
 }
 
-export function buildServer(hub: LiveHub): FastifyInstance {
+/**
+ * A static root's filter: only regular files (not symlinks) whose real path lies inside the root, so a link
+ * placed under web/ or dist-web/ cannot expose a file outside them.
+ */
+function regularFilesIn(root: string, also: (path: string) => boolean = () => true): (path: string) => boolean {
+  let realRoot: string;
+  try {
+    realRoot = realpathSync(root);
+  } catch {
+    return () => false;
+  }
+  return (path) => {
+    if (!also(path)) return false;
+    const file = join(root, path.endsWith('/') ? `${path}index.html` : path);
+    try {
+      return lstatSync(file).isFile() && realpathSync(file).startsWith(realRoot + sep);
+    } catch {
+      return false;
+    }
+  };
+}
+
+const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '::1']);
+
+/**
+ * The Host header's name, when it is one this server answers to: a loopback name or the address it is bound
+ * to. A page on another site that rebinds its DNS name to 127.0.0.1 sends its own name and is refused. Bound
+ * to every address (--host 0.0.0.0 or ::), the user chose to be reachable by any name.
+ */
+export function hostAllowed(header: string | undefined, bound: string): boolean {
+  if (bound === '0.0.0.0' || bound === '::') return true;
+  if (!header) return false;
+  const name = (header.startsWith('[') ? header.slice(1, header.indexOf(']')) : header.replace(/:\d+$/, '')).toLowerCase();
+  return LOOPBACK_NAMES.has(name) || name === bound.toLowerCase().replace(/^\[|\]$/g, '');
+}
+
+export function buildServer(hub: LiveHub, options: { host?: string } = {}): FastifyInstance {
   // Every endpoint is a GET: no body is needed, and a request must arrive whole within 10 s.
   const app = Fastify({ logger: false, routerOptions: { maxParamLength: 100 }, bodyLimit: 1024, requestTimeout: 10_000 });
   const root = packageRoot();
   const uplotDir = join(dirname(createRequire(import.meta.url).resolve('uplot/package.json')), 'dist');
 
-  app.register(fastifyStatic, { root: join(root, 'web'), prefix: '/', index: ['index.html'], wildcard: false, allowedPath: (p) => p === '/' || p === '/index.html' || p.endsWith('.css') });
-  app.register(fastifyStatic, { root: join(root, 'dist-web'), prefix: '/app/', decorateReply: false });
-  app.register(fastifyStatic, { root: uplotDir, prefix: '/vendor/uplot/', decorateReply: false });
+  const bound = options.host ?? '127.0.0.1';
+  app.addHook('onRequest', async (req, reply) => {
+    if (hostAllowed(req.headers.host, bound)) return;
+    reply.code(403).send({ error: `host: expected localhost, 127.0.0.1, [::1] or ${bound}, got ${JSON.stringify((req.headers.host ?? '').slice(0, 100))}` });
+    return reply;
+  });
+
+  const web = join(root, 'web');
+  const distWeb = join(root, 'dist-web');
+  app.register(fastifyStatic, { root: web, prefix: '/', index: ['index.html'], wildcard: false, allowedPath: regularFilesIn(web, (p) => p === '/' || p === '/index.html' || p.endsWith('.css')) });
+  app.register(fastifyStatic, { root: distWeb, prefix: '/app/', decorateReply: false, allowedPath: regularFilesIn(distWeb) });
+  app.register(fastifyStatic, { root: uplotDir, prefix: '/vendor/uplot/', decorateReply: false, allowedPath: regularFilesIn(uplotDir) });
 
   app.get('/api/run', async () => hub.snapshot());
 
@@ -138,7 +184,7 @@ export function buildServer(hub: LiveHub): FastifyInstance {
 
 /** Starts the server and returns its URL. */
 export async function startServer(hub: LiveHub, options: ServeOptions = {}): Promise<{ app: FastifyInstance; url: string }> {
-  const app = buildServer(hub);
+  const app = buildServer(hub, { host: options.host });
   const host = options.host ?? '127.0.0.1';
   try {
     await app.listen({ host, port: options.port ?? 0 });
