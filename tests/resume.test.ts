@@ -218,3 +218,27 @@ describe('run files that no longer match their checkpoints', () => {
     expectSameAsReference(dir);
   });
 });
+
+describe('a signal before the first generation is complete', () => {
+  for (const backend of ['inline', 'pool']) {
+    it(`stops at once on ${backend}, exits 143 with the resume hint, and leaves a folder that can be reused or resumed`, async () => {
+      const dir = join(mkdtempSync(join(tmpdir(), 'wann-early-')), 'run');
+      const big = join(dir, '..', 'big.json');
+      // Generation 0 of 40,000 individuals takes tens of seconds on one thread.
+      writeFileSync(big, JSON.stringify({ task: 'swingup', seed: 1, generations: 2, population: { size: 40_000 }, eval: { reps: 4 } }));
+      const run = start(['evolve', big, '--out', dir, '--backend', backend]);
+      await new Promise<void>((resolve) => run.child.stdout.on('data', (d) => { if (String(d).includes('gen ')) resolve(); }));
+      await new Promise((r) => setTimeout(r, 300));
+      const t0 = Date.now();
+      run.child.kill('SIGTERM');
+      const r = await run.exited;
+      expect(Date.now() - t0).toBeLessThan(3000);
+      expect(r.code, r.stderr).toBe(143);
+      expect(r.stderr).toContain(`wann: stopped before generation 0 was complete (nothing to checkpoint yet); resume with: wann evolve --resume ${dir}`);
+      expect(r.stderr).not.toMatch(/error/);
+      // Nothing was done there: a fresh run may take the folder.
+      const again = await wann('evolve', CONFIG, '--generations', '2', '--out', dir, '--quiet');
+      expect(again.code, again.stderr).toBe(0);
+    });
+  }
+});

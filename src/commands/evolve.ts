@@ -11,7 +11,7 @@ import { getTask } from '../envs/registry.js';
 import { createEvaluator } from '../eval/create.js';
 import { checkpointReporter } from '../run/checkpoint.js';
 import { RunFilesError, runFilesReporter } from '../run/files.js';
-import { evolve } from '../run/loop.js';
+import { evolve, InterruptedBeforeFirstGeneration } from '../run/loop.js';
 import { progressReporter } from '../run/progress.js';
 import type { Reporter } from '../run/reporter.js';
 import { keepRunningWithoutStdout } from '../io/output.js';
@@ -50,6 +50,14 @@ export function untilSignal(): Promise<void> {
     process.on('SIGINT', done);
     process.on('SIGTERM', done);
   });
+}
+
+/** After a SIGINT/SIGTERM: closes the viewer, says where the run stopped and how to resume, and exits 130/143. */
+async function stopped(signal: string, out: string, lastGeneration: number, close: () => unknown): Promise<never> {
+  await close();
+  const where = lastGeneration < 0 ? 'before generation 0 was complete (nothing to checkpoint yet)' : `after generation ${lastGeneration}, checkpoint written`;
+  process.stderr.write(`wann: stopped ${where}; resume with: wann evolve --resume ${out}\n`);
+  process.exit(EXIT_CODE[signal]);
 }
 
 export async function evolveCommand(configPath: string | undefined, opts: EvolveFlags): Promise<void> {
@@ -116,12 +124,20 @@ async function runLocked(config: WannConfig, out: string, plan: ResumePlan | nul
       print(`viewer: ${server.url}`);
     }
     if (checkpoint) print(`resuming ${out} after generation ${checkpoint.generation}`);
-    const summary = await evolve(config, evaluator, reporters, { signal: abort.signal, resume: checkpoint?.state });
-    const file = join(out, 'champion.json');
-    const score = config.task && getTask(config.task).kind === 'classify'
-      ? `fitness ${summary.champion.mean.toFixed(3)}, minus the mean cross-entropy; its accuracy: wann test ${file}`
-      : `mean ${summary.champion.mean.toFixed(2)} over the sweep${config.eval.bestReps > 0 ? ', re-tested' : ''}`;
-    print(`champion: ${file} (${score}); history: ${join(out, 'history.jsonl')}`);
+    let summary;
+    try {
+      summary = await evolve(config, evaluator, reporters, { signal: abort.signal, resume: checkpoint?.state });
+    } catch (e) {
+      if (!(e instanceof InterruptedBeforeFirstGeneration)) throw e;
+      summary = null; // a signal before generation 0 was done: handled below, as any stop
+    }
+    if (summary) {
+      const file = join(out, 'champion.json');
+      const score = config.task && getTask(config.task).kind === 'classify'
+        ? `fitness ${summary.champion.mean.toFixed(3)}, minus the mean cross-entropy; its accuracy: wann test ${file}`
+        : `mean ${summary.champion.mean.toFixed(2)} over the sweep${config.eval.bestReps > 0 ? ', re-tested' : ''}`;
+      print(`champion: ${file} (${score}); history: ${join(out, 'history.jsonl')}`);
+    }
   } catch (e) {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
@@ -130,12 +146,7 @@ async function runLocked(config: WannConfig, out: string, plan: ResumePlan | nul
   } finally {
     await evaluator.close();
   }
-  if (signal) {
-    hub.closeAll();
-    await server?.app.close();
-    process.stderr.write(`wann: stopped after generation ${lastGeneration}, checkpoint written; resume with: wann evolve --resume ${out}\n`);
-    process.exit(EXIT_CODE[signal]);
-  }
+  if (signal) await stopped(signal, out, lastGeneration, () => { hub.closeAll(); return server?.app.close(); });
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);
   if (server) {

@@ -23,6 +23,17 @@ export interface FilesResume {
   writeConfig: boolean;
 }
 
+/**
+ * Whether a run folder holds work a fresh run would overwrite: a champion, a generation of history or a
+ * checkpoint. A run stopped before its first generation was complete left none, so its folder may be reused.
+ */
+function holdsWork(dir: string): boolean {
+  const nonEmpty = (f: string) => existsSync(join(dir, f)) && statSync(join(dir, f)).size > 0;
+  const checkpoints = join(dir, 'checkpoints');
+  return existsSync(join(dir, 'champion.json')) || nonEmpty('history.jsonl') || nonEmpty('champions.jsonl')
+    || (existsSync(checkpoints) && readdirSync(checkpoints).length > 0);
+}
+
 /** Cuts an append-only file back to `length` bytes (what a checkpoint vouches for). */
 function truncateTo(file: string, length: number): void {
   const size = existsSync(file) ? statSync(file).size : 0;
@@ -60,7 +71,7 @@ export function runFilesReporter(dir: string, resume?: FilesResume, note: (line:
         }
         return;
       }
-      if (existsSync(dir) && (!statSync(dir).isDirectory() || readdirSync(dir).some((f) => f === 'history.jsonl' || f === 'champion.json'))) {
+      if (existsSync(dir) && (!statSync(dir).isDirectory() || holdsWork(dir))) {
         throw new RunFilesError(`--out ${dir}: already holds a run or is not a directory; choose another directory or --resume it`);
       }
       try {

@@ -39,6 +39,9 @@ function median(values: number[]): number {
   return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 }
 
+/** A stop (signal, shouldStop) that came before any generation was complete: there is no champion to report. */
+export class InterruptedBeforeFirstGeneration extends Error {}
+
 export interface EvolveOptions {
   /** Checked between generations: when it returns true the loop ends cleanly. */
   shouldStop?: () => boolean;
@@ -148,7 +151,10 @@ export async function evolve(
     complete = gen + 1;
     if (finished()) reason = 'fitness';
   }
-  if (!champion) throw new Error('the run ended before its first generation was evaluated');
+  if (!champion) {
+    if (reason === 'interrupted') throw new InterruptedBeforeFirstGeneration('stopped before generation 0 was complete');
+    throw new Error('the run ended before its first generation was evaluated');
+  }
   const summary: RunSummary = { generations: complete, episodes, champion, reason };
   for (const r of reporters) await r.end?.(summary, info);
   return summary;
