@@ -10,7 +10,7 @@ import { BACKENDS } from './config/types.js';
 import { RunFilesError } from './run/files.js';
 import { getTask, TASK_NAMES } from './envs/registry.js';
 import { evolveCommand, untilSignal } from './commands/evolve.js';
-import { ensureDirSync, writeFileAtomicSync } from './io/atomic.js';
+import { ensureDirSync, FileWriteError, writeFileAtomicSync } from './io/atomic.js';
 import { ChampionError, championPath, loadChampion, makeChampion, serializeChampion, validateChampion, type Champion } from './io/champion.js';
 import { LIMITS, readBounded } from './io/bounded.js';
 import { readPackageJson } from './io/package-files.js';
@@ -25,8 +25,8 @@ import { createEvaluator } from './eval/create.js';
 import { openSource } from './serve/run-source.js';
 import { ServeError } from './serve/errors.js';
 
-/** Errors that are the user's input, not our bug: printed as they are, exit code 2. */
-const INPUT_ERRORS = [ConfigError, ChampionError, ReferenceOutError, RunFilesError, ServeError, InvalidArgumentError];
+/** Errors that are the user's input or the machine's refusal (a full disk), not our bug: printed as they are, exit code 2. */
+const INPUT_ERRORS = [ConfigError, ChampionError, ReferenceOutError, RunFilesError, ServeError, InvalidArgumentError, FileWriteError];
 
 function integer(name: string, min: number, max = Number.MAX_SAFE_INTEGER) {
   return (value: string): number => {

@@ -4,7 +4,7 @@
  * SIGTERM stop cleanly with a checkpoint and the command that resumes.
  */
 import { spawn, execFile } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -241,4 +241,41 @@ describe('a signal before the first generation is complete', () => {
       expect(again.code, again.stderr).toBe(0);
     });
   }
+});
+
+describe('the machine refusing a write mid-run', () => {
+  const newestCheckpointParses = (dir: string) => {
+    const cps = readdirSync(join(dir, 'checkpoints')).filter((f) => f.endsWith('.json')).sort();
+    const cp = JSON.parse(readFileSync(join(dir, 'checkpoints', cps.at(-1)!), 'utf8'));
+    return cp.format === 'wann-checkpoint';
+  };
+
+  it('a full disk (ENOSPC): one line naming the file, the resume hint, exit 2, the checkpoints intact', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'wann-enospc-')), 'run');
+    const run = start(['evolve', CONFIG, '--generations', '100000', '--out', dir, '--quiet']);
+    await waitForLines(join(dir, 'history.jsonl'), 3, run.exited);
+    // From now on, appending to history.jsonl meets a full device.
+    symlinkSync('/dev/full', join(dir, 'full'));
+    renameSync(join(dir, 'full'), join(dir, 'history.jsonl'));
+    const r = await run.exited;
+    expect(r.code, r.stderr).toBe(2);
+    const lines = r.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(new RegExp(`^wann: cannot write ${join(dir, 'history.jsonl').replace(/[.]/g, '\\.')} \\(ENOSPC: no space left on the device\\); the run stopped after generation \\d+, its checkpoints intact: fix that, then resume with: wann evolve --resume ${dir.replace(/[.]/g, '\\.')}$`));
+    expect(newestCheckpointParses(dir)).toBe(true);
+  });
+
+  it('a path through a file (ENOTDIR): the same, on a resume', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'wann-enotdir-')), 'run');
+    expect((await wann('evolve', CONFIG, '--generations', '3', '--out', dir, '--quiet')).code).toBe(0);
+    writeFileSync(join(dir, 'tuned'), 'a file where a folder would go');
+    // The champion it will keep aside: a tuning in champion.json, so a better champion must save it to tuned/.
+    const champion = JSON.parse(readFileSync(join(dir, 'champion.json'), 'utf8'));
+    writeFileSync(join(dir, 'champion.json'), JSON.stringify({ ...champion, sharedWeight: 1 }));
+    const r = await wann('evolve', '--resume', dir, '--generations', '40', '--force', '--quiet');
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(/^wann: cannot write .*tuned.* \((ENOTDIR|EEXIST): .*\); the run stopped after generation \d+, its checkpoints intact: fix that, then resume with: wann evolve --resume /);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(newestCheckpointParses(dir)).toBe(true);
+  });
 });

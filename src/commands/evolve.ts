@@ -14,6 +14,7 @@ import { RunFilesError, runFilesReporter } from '../run/files.js';
 import { evolve, InterruptedBeforeFirstGeneration } from '../run/loop.js';
 import { progressReporter } from '../run/progress.js';
 import type { Reporter } from '../run/reporter.js';
+import { FileWriteError } from '../io/atomic.js';
 import { keepRunningWithoutStdout } from '../io/output.js';
 import { checkPopulationMemory } from '../run/memory.js';
 import { lockRunFolder, type RunLock } from '../run/lock.js';
@@ -142,6 +143,10 @@ async function runLocked(config: WannConfig, out: string, plan: ResumePlan | nul
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     await server?.app.close();
+    // The machine refused a write: say which file and why, and that the checkpoints written before it stand.
+    if (e instanceof FileWriteError) {
+      throw new RunFilesError(`${e.message}; the run stopped after generation ${lastGeneration}, its checkpoints intact: fix that, then resume with: wann evolve --resume ${out}`);
+    }
     throw e;
   } finally {
     await evaluator.close();

@@ -10,6 +10,32 @@ import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 
 /**
+ * A write that the machine refused (a full disk, a read-only filesystem, a path through a file): names the
+ * file and the reason in one line, and keeps the system's code for callers that say what to do about it.
+ */
+export class FileWriteError extends Error {
+  readonly code: string;
+
+  constructor(readonly file: string, cause: unknown) {
+    const e = cause as NodeJS.ErrnoException;
+    const code = e.code ?? 'EIO';
+    const reason = { ENOSPC: 'no space left on the device', EROFS: 'a read-only filesystem', ENOTDIR: 'a path through something that is not a folder',
+      EACCES: 'permission denied', EPERM: 'not permitted', EDQUOT: 'disk quota exceeded', EISDIR: 'a folder is in the way', EEXIST: 'a file is in the way' }[code];
+    super(`cannot write ${file} (${code}${reason ? `: ${reason}` : `: ${e.message}`})`);
+    this.code = code;
+  }
+}
+
+/** Appends `text` to `file`; a refused write is a FileWriteError naming the file. */
+export function appendFileChecked(file: string, text: string): void {
+  try {
+    fs.appendFileSync(file, text);
+  } catch (e) {
+    throw new FileWriteError(file, e);
+  }
+}
+
+/**
  * Creates `dir` and its parents if missing (no error when it exists). Written out rather than
  * `mkdir({ recursive: true })`, which on Node 20 never returns for some paths (under /proc, say).
  */
@@ -85,7 +111,7 @@ export function writeFileAtomicSync(file: string, data: string | Uint8Array): vo
     fs.renameSync(tmp, file);
     syncDir(path.dirname(file));
   } catch (err) {
-    fs.rmSync(tmp, { force: true });
-    throw err;
+    try { fs.rmSync(tmp, { force: true }); } catch { /* the folder itself is the problem */ }
+    throw err instanceof FileWriteError ? err : new FileWriteError(file, err);
   }
 }

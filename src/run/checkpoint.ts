@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto';
 import { closeSync, existsSync, fstatSync, fsyncSync, openSync, readdirSync, readFileSync, readSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { ensureDirSync, writeFileAtomicSync } from '../io/atomic.js';
+import { ensureDirSync, FileWriteError, writeFileAtomicSync } from '../io/atomic.js';
 import type { Genome, NodeKind } from '../neat/genome.js';
 import type { WannConfig } from '../config/types.js';
 import type { Task } from '../envs/task.js';
@@ -165,8 +165,13 @@ export function checkpointReporter(runDir: string, settings: CheckpointSettings)
     // Serialised once: the checksum is over this text, which is what the reader's JSON.stringify gives back.
     const text = JSON.stringify(body);
     const checksum = digest(text);
-    ensureDirSync(dir);
-    writeFileAtomicSync(join(dir, `gen-${String(pendingGeneration).padStart(6, '0')}.json`), `${text.slice(0, -1)},"checksum":"${checksum}"}`);
+    const file = join(dir, `gen-${String(pendingGeneration).padStart(6, '0')}.json`);
+    try {
+      ensureDirSync(dir);
+    } catch (e) {
+      throw new FileWriteError(file, e);
+    }
+    writeFileAtomicSync(file, `${text.slice(0, -1)},"checksum":"${checksum}"}`);
     written = pendingGeneration;
     lastWrite = performance.now();
     lastCost = lastWrite - t0;

@@ -4,9 +4,9 @@
  * loses or corrupts what was written.
  * Nothing here holds wall-clock figures: the same seed gives byte-identical files.
  */
-import { appendFileSync, existsSync, readdirSync, rmSync, statSync, truncateSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, statSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
-import { ensureDirSync, writeFileAtomicSync } from '../io/atomic.js';
+import { appendFileChecked, ensureDirSync, writeFileAtomicSync } from '../io/atomic.js';
 import { makeChampion, serializeChampion } from '../io/champion.js';
 import type { WannConfig } from '../config/types.js';
 import type { ChampionRecord, GenerationStats, Reporter, RunInfo } from './reporter.js';
@@ -85,14 +85,14 @@ export function runFilesReporter(dir: string, resume?: FilesResume, note: (line:
     },
     generation(stats: GenerationStats) {
       // One write per line: a line is either all there or not at all.
-      appendFileSync(join(dir, 'history.jsonl'), JSON.stringify(stats) + '\n');
+      appendFileChecked(join(dir, 'history.jsonl'), JSON.stringify(stats) + '\n');
     },
     newChampion(champion: ChampionRecord, info: RunInfo) {
       const file = championFile(champion, info);
       writeChampion(file);
       // Every champion of the run, one line each, for the viewer's scrubber (`wann serve <run-dir>`).
       const entry = { generation: champion.generation, mean: champion.mean, max: champion.max, champion: file };
-      appendFileSync(join(dir, 'champions.jsonl'), JSON.stringify(entry) + '\n');
+      appendFileChecked(join(dir, 'champions.jsonl'), JSON.stringify(entry) + '\n');
     },
   };
 }

@@ -10,7 +10,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ensureDirSync, writeFileAtomicSync } from '../io/atomic.js';
+import { ensureDirSync, FileWriteError, writeFileAtomicSync } from '../io/atomic.js';
 import { parseChampion, serializeChampion, type Champion } from '../io/champion.js';
 
 /** The champion in `file` when it carries a tuning; null when it does not, or is missing or unreadable. */
@@ -45,7 +45,11 @@ const tuning = (c: Champion) => JSON.stringify([identity(c), c.sharedWeight, c.c
  */
 function keep(dir: string, champion: Champion): string {
   const generation = champion.run ? `gen${String(champion.run.generation).padStart(6, '0')}` : 'imported';
-  ensureDirSync(join(dir, 'tuned'));
+  try {
+    ensureDirSync(join(dir, 'tuned'));
+  } catch (e) {
+    throw new FileWriteError(join(dir, 'tuned', `champion-${generation}.json`), e);
+  }
   for (let k = 1; ; k++) {
     const file = join(dir, 'tuned', `champion-${generation}${k > 1 ? `-${k}` : ''}.json`);
     if (!existsSync(file)) {
