@@ -10,23 +10,10 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { CLI, ROOT, start, wann } from './helpers/cli.js';
 
-const ROOT = new URL('../', import.meta.url).pathname;
-const CLI = join(ROOT, 'dist/bin.js');
 const CONFIG = 'tests/fixtures/configs/swingup-resume.json'; // 40 generations, seed 8
 
-interface Exit { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }
-
-function start(args: string[]) {
-  const child = spawn('node', [CLI, ...args], { cwd: ROOT });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d) => { stdout += d; });
-  child.stderr.on('data', (d) => { stderr += d; });
-  const exited = new Promise<Exit>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal, stdout, stderr })));
-  return { child, exited };
-}
-const wann = (...args: string[]) => start(args).exited;
 const tmp = () => mkdtempSync(join(tmpdir(), 'wann-lock-'));
 const lines = (file: string) => (existsSync(file) ? readFileSync(file, 'utf8').split('\n').length - 1 : 0);
 

@@ -3,35 +3,18 @@
  * history.jsonl, champions.jsonl and champion.json, byte for byte, as a run never interrupted; SIGINT and
  * SIGTERM stop cleanly with a checkpoint and the command that resumes.
  */
-import { spawn, execFile } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { ROOT, start, wann, type Exit } from './helpers/cli.js';
 import { streamFor } from '../src/rng.js';
 import { createHash } from 'node:crypto';
 
-const ROOT = new URL('../', import.meta.url).pathname;
-const CLI = join(ROOT, 'dist/bin.js');
 const CONFIG = 'tests/fixtures/configs/swingup-resume.json';
 const FILES = ['history.jsonl', 'champions.jsonl', 'champion.json'];
 
-interface Exit { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }
-
-function start(args: string[]) {
-  const child = spawn('node', [CLI, ...args], { cwd: ROOT });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d) => { stdout += d; });
-  child.stderr.on('data', (d) => { stderr += d; });
-  const exited = new Promise<Exit>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal, stdout, stderr })));
-  return { child, exited };
-}
-
-async function wann(...args: string[]): Promise<Exit> {
-  return start(args).exited;
-}
 
 const lines = (file: string) => (existsSync(file) ? readFileSync(file, 'utf8').split('\n').length - 1 : 0);
 const reference = join(mkdtempSync(join(tmpdir(), 'wann-resume-')), 'reference');
