@@ -93,7 +93,7 @@ describe('wann import + run', () => {
     const plan = compile(championToGenome(champion));
     for (const ep of golden.episodes.slice(0, 5)) {
       for (const w of [-1, -0.5, 0.5, 1]) {
-        expect(Math.abs(runEpisode(swingup, plan, w, ep.initialState).totalReward - ep.returns[String(w)])).toBeLessThanOrEqual(1e-6);
+        expect(Math.abs(runEpisode(swingup, plan, w, { state: ep.initialState }).totalReward - ep.returns[String(w)])).toBeLessThanOrEqual(1e-6);
       }
     }
     // Replay at the reference's tuned weight: the reference measured 699.7 +- 82.7 over 100 episodes at w = -1.

@@ -6,13 +6,11 @@ import { swingup } from '../src/envs/swingup.js';
 import type { ControlTask } from '../src/envs/task.js';
 import { streamFor } from '../src/rng.js';
 
-function at(task: ControlTask, physical: number[]): Float64Array {
-  const state = new Float64Array(task.stateSize);
-  task.reset(state, physical);
-  return state;
+function at(task: ControlTask<Float64Array>, physical: number[]): Float64Array {
+  return task.reset({ state: physical });
 }
 
-function trajectory(task: ControlTask, start: number[], actions: number[]): number[][] {
+function trajectory(task: ControlTask<Float64Array>, start: number[], actions: number[]): number[][] {
   const state = at(task, start);
   return actions.map((a) => {
     task.step(state, [a]);
@@ -48,9 +46,8 @@ describe('swingup', () => {
     const n = 4000;
     const sums = [0, 0, 0, 0];
     const squares = [0, 0, 0, 0];
-    const state = new Float64Array(swingup.stateSize);
     for (let i = 0; i < n; i++) {
-      swingup.reset(state, streamFor('reset', i));
+      const state = swingup.reset(swingup.drawStart(streamFor('reset', i)));
       for (let k = 0; k < 4; k++) { sums[k] += state[k]; squares[k] += state[k] * state[k]; }
       expect(state[4]).toBe(Math.cos(state[2]));
       expect(state[5]).toBe(Math.sin(state[2]));
@@ -69,8 +66,8 @@ describe('swingup', () => {
     expect(swingup.step(state, [0])).toBeCloseTo(1, 12);
     const down = at(swingup, [0, 0, Math.PI, 0]);
     expect(swingup.step(down, [0])).toBeCloseTo(0, 12);
-    expect(swingup.failed(Float64Array.from([2.41, 0, 0, 0]))).toBe(true);
-    expect(swingup.failed(Float64Array.from([-2.39, 0, 0, 0]))).toBe(false);
+    expect(swingup.done(Float64Array.from([2.41, 0, 0, 0]))).toBe(true);
+    expect(swingup.done(Float64Array.from([-2.39, 0, 0, 0]))).toBe(false);
   });
 
   it('clips the force: any output beyond +-1 acts as +-1', () => {
@@ -84,14 +81,13 @@ describe('swingup', () => {
 
 describe('cartpole', () => {
   it('resets uniformly within +-0.05 and fails beyond 12 degrees or 2.4 m', () => {
-    const state = new Float64Array(4);
     for (let i = 0; i < 500; i++) {
-      cartpole.reset(state, streamFor('cp', i));
+      const state = cartpole.reset(cartpole.drawStart(streamFor('cp', i)));
       for (const v of state) expect(Math.abs(v)).toBeLessThanOrEqual(0.05);
-      expect(cartpole.failed(state)).toBe(false);
+      expect(cartpole.done(state)).toBe(false);
     }
-    expect(cartpole.failed(Float64Array.from([0, 0, 0.21, 0]))).toBe(true);
-    expect(cartpole.failed(Float64Array.from([2.5, 0, 0, 0]))).toBe(true);
+    expect(cartpole.done(Float64Array.from([0, 0, 0.21, 0]))).toBe(true);
+    expect(cartpole.done(Float64Array.from([2.5, 0, 0, 0]))).toBe(true);
   });
 
   it('pushing right accelerates the cart right and tips the pole left', () => {

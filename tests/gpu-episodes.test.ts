@@ -12,7 +12,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config/load.js';
 import { cartpole } from '../src/envs/cartpole.js';
 import { swingup } from '../src/envs/swingup.js';
-import type { ControlTask } from '../src/envs/task.js';
+import type { ControlTask, EpisodeStart } from '../src/envs/task.js';
 import { runEpisode } from '../src/eval/episode.js';
 import { GpuEvaluator } from '../src/eval/gpu.js';
 import { InlineEvaluator } from '../src/eval/inline.js';
@@ -27,14 +27,12 @@ afterAll(() => gpu?.close());
 
 const WEIGHTS = [-2, -1, -0.5, 0.5, 1, 2];
 
-function startAt(task: ControlTask, physical: number[]): Float64Array {
-  const state = new Float64Array(task.stateSize);
-  task.reset(state, physical);
-  return state;
+function startAt(_task: ControlTask, physical: number[]): EpisodeStart {
+  return { state: physical };
 }
 
 /** CPU returns in the layout GpuEvaluator.episodes uses, episodes cut at maxSteps. */
-function cpuReturns(task: ControlTask, plans: Plan[], starts: Float64Array[], maxSteps: number): number[] {
+function cpuReturns(task: ControlTask, plans: Plan[], starts: EpisodeStart[], maxSteps: number): number[] {
   const cut = { ...task, maxSteps };
   return plans.flatMap((plan) => WEIGHTS.flatMap((w) => starts.map((start) => runEpisode(cut, plan, w, start).totalReward)));
 }

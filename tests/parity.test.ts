@@ -48,8 +48,8 @@ describe('swing.out forward pass', () => {
 
 describe('CartPoleSwingUp physics', () => {
   it('follows the golden 30-step trace under the golden actions (1e-9)', () => {
-    const state = new Float64Array(swingup.stateSize);
-    swingup.reset(state, golden.trace.initialState);
+    const state = new Float64Array(swingup.lanes!.stateSize);
+    swingup.lanes!.resetInto(state, { state: golden.trace.initialState });
     const obs = new Float64Array(5);
     let sum = 0;
     for (const step of golden.trace.steps) {
@@ -65,8 +65,8 @@ describe('CartPoleSwingUp physics', () => {
 
   it('closes the loop: swing.out at w=-1 produces the golden trace actions (1e-9)', () => {
     const plan = compile(goldenGenome());
-    const state = new Float64Array(swingup.stateSize);
-    swingup.reset(state, golden.trace.initialState);
+    const state = new Float64Array(swingup.lanes!.stateSize);
+    swingup.lanes!.resetInto(state, { state: golden.trace.initialState });
     const obs = new Float64Array(5);
     const values = new Float64Array(plan.nNodes);
     for (const step of golden.trace.steps) {
@@ -79,9 +79,9 @@ describe('CartPoleSwingUp physics', () => {
 
   it('reports the golden initial observations for the golden reset states', () => {
     const obs = new Float64Array(5);
-    const state = new Float64Array(swingup.stateSize);
+    const state = new Float64Array(swingup.lanes!.stateSize);
     for (const ep of golden.episodes) {
-      swingup.reset(state, ep.initialState);
+      swingup.lanes!.resetInto(state, { state: ep.initialState });
       swingup.observe(state, obs);
       obs.forEach((o, k) => expect(o).toBeCloseTo(ep.initialObs[k], 14));
     }
@@ -95,7 +95,7 @@ describe('swing.out episode returns from the golden initial states', () => {
     let checked = 0;
     for (const ep of golden.episodes) {
       for (const w of STABLE_WEIGHTS) {
-        const r = runEpisode(swingup, plan, w, ep.initialState);
+        const r = runEpisode(swingup, plan, w, { state: ep.initialState });
         expect(Math.abs(r.totalReward - ep.returns[String(w)]), `seed ${ep.seed} w=${w}`).toBeLessThanOrEqual(1e-6);
         expect(r.steps).toBe(ep.steps[String(w)]);
         checked++;
@@ -107,7 +107,7 @@ describe('swing.out episode returns from the golden initial states', () => {
   it('run to completion at w = +-2 (chaotic: only bounds are checked)', () => {
     for (const ep of golden.episodes.slice(0, 5)) {
       for (const w of [-2, 2]) {
-        const r = runEpisode(swingup, plan, w, ep.initialState);
+        const r = runEpisode(swingup, plan, w, { state: ep.initialState });
         expect(r.steps).toBeGreaterThan(0);
         expect(r.steps).toBeLessThanOrEqual(1000);
         expect(Number.isFinite(r.totalReward)).toBe(true);

@@ -53,9 +53,9 @@ describe('endpoints', () => {
   it('give the initial state `wann run --seed` replays', async () => {
     const body = (await app.inject('/api/start?seed=7&episode=2')).json();
     const task = getControlTask('swingup');
-    const state = new Float64Array(task.stateSize);
-    task.reset(state, streamFor(7, 'replay', 2));
-    expect(body.state).toEqual(Array.from(state.subarray(0, 4)));
+    // The start the task draws from the stream `wann run --seed 7` names for episode 2.
+    expect(body.start).toEqual(task.drawStart(streamFor(7, 'replay', 2)));
+    expect(body.start.state).toHaveLength(4);
     // And the champion replayed from there gives what replayChampion gives for that episode.
     const replay = replayChampion(hub.champions[0].champion, { weights: [1], episodes: 1, seed: 7 });
     expect(replay.steps).toBeGreaterThan(0);

@@ -4,8 +4,8 @@
  * 500 steps at most. The network's single output pushes right when positive, left otherwise.
  * State: [x, xdot, theta, thetadot], theta = 0 upright.
  */
-import { physicsFunctions, type PhysicsSource } from './physics.js';
-import type { ControlTask } from './task.js';
+import type { PhysicsSource } from './physics.js';
+import { textPhysicsTask } from './text-physics.js';
 
 /** The physics (physics.ts: one text for the CPU and the GPU kernel). */
 const physics: PhysicsSource = {
@@ -38,8 +38,7 @@ state[3] = thetaDot + TAU * thetaAcc;`,
   failed: 'state[0] < -X_THRESHOLD || state[0] > X_THRESHOLD || state[2] < -THETA_THRESHOLD || state[2] > THETA_THRESHOLD',
 };
 
-export const cartpole: ControlTask = {
-  kind: 'control',
+export const cartpole = textPhysicsTask({
   name: 'cartpole',
   description: 'CartPole-v1 balancing: keep the pole up for 500 steps by pushing the cart left or right',
   nInput: 4,
@@ -52,10 +51,9 @@ export const cartpole: ControlTask = {
   stateSize: 4,
   solvedAt: 475,
 
-  reset(state, from) {
+  resetFrom(state, from) {
     for (let i = 0; i < 4; i++) state[i] = typeof from === 'function' ? -0.05 + 0.1 * from() : from[i];
   },
 
-  ...physicsFunctions(physics),
   physics,
-};
+});

@@ -7,8 +7,8 @@
  * once halves the trigonometry per step (same values, so results are unchanged).
  */
 import { gaussian } from '../random.js';
-import { physicsFunctions, type PhysicsSource } from './physics.js';
-import type { ControlTask } from './task.js';
+import type { PhysicsSource } from './physics.js';
+import { textPhysicsTask } from './text-physics.js';
 
 /** The physics (physics.ts: one text for the CPU and the GPU kernel). */
 const physics: PhysicsSource = {
@@ -52,8 +52,7 @@ let rewardX = cos((nx / X_THRESHOLD) * (PI / 2.0));`,
 };
 
 
-export const swingup: ControlTask = {
-  kind: 'control',
+export const swingup = textPhysicsTask({
   name: 'swingup',
   description: 'CartPoleSwingUp (WANN reference): swing the pole up from hanging and balance it, 1000 steps',
   nInput: 5,
@@ -66,7 +65,7 @@ export const swingup: ControlTask = {
   stateSize: 6,
   solvedAt: null,
 
-  reset(state, from) {
+  resetFrom(state, from) {
     if (typeof from === 'function') {
       // Normal(loc = (0, 0, pi, 0), sigma = 0.2), drawn in the order x, xdot, theta, thetadot.
       state[0] = 0.2 * gaussian(from);
@@ -80,6 +79,5 @@ export const swingup: ControlTask = {
     state[5] = Math.sin(state[2]);
   },
 
-  ...physicsFunctions(physics),
   physics,
-};
+});

@@ -2,6 +2,7 @@
  * The evaluator contract: plans in, shared-weight sweep returns out. Every backend (inline, pool, gpu)
  * implements it and gives the same numbers for the same request.
  */
+import type { EpisodeStart } from '../envs/task.js';
 import type { Plan } from '../neat/plan.js';
 
 export interface SweepRequest {
@@ -11,10 +12,10 @@ export interface SweepRequest {
   /** The shared weights swept. */
   weights: readonly number[];
   /**
-   * One initial state per rep. Every individual and every weight of a rep starts from the same state:
+   * One episode start per rep. Every individual and every weight of a rep starts from the same start:
    * the reference's common random numbers, and what makes results independent of scheduling.
    */
-  starts: Float64Array[];
+  starts: EpisodeStart[];
   /**
    * Classification tasks: the generation's training images (indices into the task's training set), the
    * same for every individual. Control tasks leave it out; classification tasks ignore `starts`.

@@ -118,6 +118,8 @@ ${mode === 'outputs' ? '  for (var o = 0; o < nOut; o++) { loss[t * u32(nOut) + 
  * thread adds its step count to one counter.
  */
 export function episodeKernel(task: ControlTask, maxComputed: number): string {
+  const { lanes, physics } = task;
+  if (!lanes || !physics) throw new Error(`gpu backend: task ${task.name} has no physics text for the device`);
   return /* wgsl */ `
 ${PARAMS}
 @group(0) @binding(0) var<storage, read> plans: array<i32>;
@@ -129,17 +131,17 @@ ${PARAMS}
 @group(0) @binding(5) var<uniform> params: Params;
 
 var<private> v: array<f32, ${maxComputed}>;
-var<private> state: array<f32, ${task.stateSize}>;
+var<private> state: array<f32, ${lanes.stateSize}>;
 var<private> obs: array<f32, ${task.nInput}>;
 var<private> action: array<f32, ${task.nOutput}>;
 
 ${activationFn()}
 
-${physicsWgsl(task.physics)}
+${physicsWgsl(physics)}
 
 ${MAIN}
 ${threadPlan()}
-  for (var j = 0u; j < ${task.stateSize}u; j++) { state[j] = starts[b * ${task.stateSize}u + j]; }
+  for (var j = 0u; j < ${lanes.stateSize}u; j++) { state[j] = starts[b * ${lanes.stateSize}u + j]; }
   observe();
   var total = 0.0;
   var steps = 0u;

@@ -19,7 +19,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { datasetFor } from '../data/datasets.js';
 import { getTask } from '../envs/registry.js';
-import type { ClassifyTask, ControlTask } from '../envs/task.js';
+import type { ClassifyTask, ControlTask, EpisodeStart } from '../envs/task.js';
 import { packPlans } from '../neat/plan-pack.js';
 import type { Plan } from '../neat/plan.js';
 import { P_MIN } from './classify.js';
@@ -237,15 +237,22 @@ export class GpuEvaluator implements Evaluator {
    * Every episode's return on the device, episodes cut at `maxSteps`: out[(i * weights.length + k) *
    * starts.length + r] is plan i's return at weights[k] from starts[r]. For parity tests against the CPU.
    */
-  async episodes(task: ControlTask, plans: Plan[], weights: readonly number[], starts: Float64Array[], maxSteps = task.maxSteps): Promise<Float32Array> {
+  async episodes(task: ControlTask, plans: Plan[], weights: readonly number[], starts: EpisodeStart[], maxSteps = task.maxSteps): Promise<Float32Array> {
     return this.checked('running episodes', async () => (await this.runEpisodes(task, plans, weights, starts, maxSteps, false)).read);
   }
 
   /** The episodes of plans x weights x starts; `means`: read back each (plan, weight)'s mean over the starts. */
-  private async runEpisodes(task: ControlTask, plans: Plan[], weights: readonly number[], starts: Float64Array[], maxSteps: number, means: boolean) {
+  private async runEpisodes(task: ControlTask, plans: Plan[], weights: readonly number[], starts: EpisodeStart[], maxSteps: number, means: boolean) {
     if (starts.length === 0) throw new Error(`gpu backend: task ${task.name} needs at least one initial state`);
-    const startData = new Float32Array(starts.length * task.stateSize);
-    starts.forEach((start, r) => startData.set(start.subarray(0, task.stateSize), r * task.stateSize));
+    if (!task.lanes || !task.physics) throw new Error(`gpu backend: task ${task.name} has no physics text for the device (use --backend pool)`);
+    // Each start as the full flat state the kernel steps (the task's cached values included), as the CPU resets it.
+    const { stateSize } = task.lanes;
+    const startData = new Float32Array(starts.length * stateSize);
+    const state = new Float64Array(stateSize);
+    starts.forEach((start, r) => {
+      task.lanes!.resetInto(state, start);
+      startData.set(state, r * stateSize);
+    });
     const uploaded = this.buffer(startData);
     try {
       return await this.dispatch(plans, weights, task, [uploaded], { samples: starts.length, maxSteps, means });

@@ -4,7 +4,7 @@
  * step instead of once per episode, and nothing is compiled per network, so fresh networks run as fast as
  * old ones. Lanes whose episode has ended are swapped out of the live range, so finished episodes cost nothing.
  */
-import type { ControlTask } from '../envs/task.js';
+import type { ControlTask, EpisodeStart, LaneDynamics } from '../envs/task.js';
 import type { Plan } from '../neat/plan.js';
 import { forwardLanes, laneSources } from './lanes.js';
 
@@ -13,31 +13,33 @@ export class LockstepScratch {
   values = new Float64Array(0);
   states: Float64Array[] = [];
 
-  ensure(task: ControlTask, lanes: number, nodes: number): void {
+  ensure(dynamics: LaneDynamics, lanes: number, nodes: number): void {
     if (this.values.length < lanes * nodes) this.values = new Float64Array(lanes * nodes * 2);
     // A task with another state size replaces the per-lane states.
-    if (this.states.length > 0 && this.states[0].length !== task.stateSize) this.states = [];
-    while (this.states.length < lanes) this.states.push(new Float64Array(task.stateSize));
+    if (this.states.length > 0 && this.states[0].length !== dynamics.stateSize) this.states = [];
+    while (this.states.length < lanes) this.states.push(new Float64Array(dynamics.stateSize));
   }
 }
 
 /**
  * Runs every (weight, start) episode of `plan`; writes lane k * starts.length + r's return into `returns`
- * and returns the total number of steps.
+ * and returns the total number of steps. The task must have the `lanes` capability.
  */
 export function lockstepEpisodes(
   task: ControlTask,
   plan: Plan,
   weights: readonly number[],
-  starts: readonly ArrayLike<number>[],
+  starts: readonly EpisodeStart[],
   returns: Float64Array,
   scratch: LockstepScratch,
   /** Per-connection weights in plan order (scaled by each lane's weight), or null for all 1. */
   connectionWeights: Float64Array | null = null,
 ): number {
+  const dyn = task.lanes;
+  if (!dyn) throw new Error(`task ${task.name} has no lanes capability: it runs episode by episode`);
   const L = weights.length * starts.length;
   const { nNodes, nOutput } = plan;
-  scratch.ensure(task, L, nNodes);
+  scratch.ensure(dyn, L, nNodes);
   const { values } = scratch;
   // Per live position a: which lane it holds, its weight, its running return and step count.
   const lane = new Int32Array(L);
@@ -50,8 +52,8 @@ export function lockstepEpisodes(
   for (let a = 0; a < L; a++) {
     lane[a] = a;
     w[a] = weights[Math.floor(a / starts.length)];
-    task.reset(states[a], starts[a % starts.length]);
-    task.observe(states[a], values, L + a, L);
+    dyn.resetInto(states[a], starts[a % starts.length]);
+    dyn.observe(states[a], values, L + a, L);
   }
   // Where each connection's source values start in `values` (node-major, one entry per lane).
   const srcBase = laneSources(plan, L);
@@ -62,8 +64,8 @@ export function lockstepEpisodes(
     forwardLanes(plan, values, L, live, w, srcBase, connectionWeights);
     steps += live;
     for (let a = 0; a < live; a++) {
-      ret[a] += task.step(states[a], values, outBase + a, L);
-      if (task.failed(states[a]) || t >= task.maxSteps) {
+      ret[a] += dyn.step(states[a], values, outBase + a, L);
+      if (dyn.failed(states[a]) || t >= task.maxSteps) {
         returns[lane[a]] = ret[a];
         // Move the last live lane (its state, outputs and bookkeeping) into this position and look at it again.
         live--;
@@ -71,7 +73,7 @@ export function lockstepEpisodes(
         for (let o = 0; o < nOutput; o++) values[outBase + o * L + a] = values[outBase + o * L + live];
         a--;
       } else {
-        task.observe(states[a], values, L + a, L);
+        dyn.observe(states[a], values, L + a, L);
       }
     }
   }

@@ -3,7 +3,7 @@
  * (rep, weight) from the rep's initial state; a weight's score is the mean over reps.
  */
 import { datasetFor } from '../data/datasets.js';
-import type { ControlTask, Task } from '../envs/task.js';
+import type { ControlTask, EpisodeStart, Task } from '../envs/task.js';
 import { networkFn, weightedNetwork, type ForwardKind } from '../neat/network.js';
 import type { Plan } from '../neat/plan.js';
 import type { Fitness } from '../neat/search.js';
@@ -41,7 +41,7 @@ export function sweepPlans(
   task: ControlTask,
   plans: readonly Plan[],
   weights: readonly number[],
-  starts: readonly Float64Array[],
+  starts: readonly EpisodeStart[],
   out: Float64Array,
   from = 0,
   to = plans.length,
@@ -51,6 +51,8 @@ export function sweepPlans(
   connectionWeights?: ReadonlyArray<Float64Array | null>,
 ): number {
   let steps = 0;
+  // Lockstep needs flat lanes; a task without them runs episode by episode (the same numbers).
+  if (forwardKind === 'lockstep' && !task.lanes) forwardKind = 'specialized';
   if (forwardKind === 'lockstep') {
     const lanes = new Float64Array(weights.length * starts.length);
     for (let i = from; i < to; i++) {
@@ -67,7 +69,7 @@ export function sweepPlans(
     const own = connectionWeights?.[i];
     // Per-connection weights always go through the weighted interpreter.
     const net = own ? weightedNetwork(plans[i], own) : forwardKind === 'episode' ? null : networkFn(plans[i], forwardKind);
-    const run = net ? (w: number, start: Float64Array) => runEpisode(task, net, w, start, scratch) : episodeRunner(task, plans[i], scratch);
+    const run = net ? (w: number, start: EpisodeStart) => runEpisode(task, net, w, start, scratch) : episodeRunner(task, plans[i], scratch);
     for (let k = 0; k < weights.length; k++) {
       let sum = 0;
       for (const start of starts) {
@@ -82,19 +84,15 @@ export function sweepPlans(
 }
 
 /**
- * `count` initial states, the i-th drawn from the stream named by `name(i)`: every set of episode starts
- * (a generation's reps, replays and tests, tuning) comes from here, differing only in the names.
+ * `count` episode starts, the i-th drawn by the task from the stream named by `name(i)`: every set of episode
+ * starts (a generation's reps, replays and tests, tuning, re-tests) comes from here, differing only in the names.
  */
-export function drawStarts(task: ControlTask, count: number, name: (i: number) => Array<string | number>): Float64Array[] {
-  return Array.from({ length: count }, (_, i) => {
-    const state = new Float64Array(task.stateSize);
-    task.reset(state, streamFor(...name(i)));
-    return state;
-  });
+export function drawStarts(task: ControlTask, count: number, name: (i: number) => Array<string | number>): EpisodeStart[] {
+  return Array.from({ length: count }, (_, i) => task.drawStart(streamFor(...name(i))));
 }
 
-/** The initial states of a generation's reps, drawn from streams named by (run seed, generation, rep). */
-export function generationStarts(task: ControlTask, seed: number, generation: number, reps: number): Float64Array[] {
+/** The episode starts of a generation's reps, drawn from streams named by (run seed, generation, rep). */
+export function generationStarts(task: ControlTask, seed: number, generation: number, reps: number): EpisodeStart[] {
   return drawStarts(task, reps, (r) => [seed, 'episode', generation, r]);
 }
 

@@ -3,6 +3,7 @@
  * classification task's dataset, loaded once), so which worker runs which chunk can never change a result.
  */
 import { getTask } from '../envs/registry.js';
+import type { EpisodeStart } from '../envs/task.js';
 import type { ForwardKind } from '../neat/network.js';
 import { unpackPlans, type PackedPlans } from '../neat/plan-pack.js';
 import { sweepRange } from './sweep.js';
@@ -10,7 +11,7 @@ import { sweepRange } from './sweep.js';
 export interface ChunkTask {
   task: string;
   weights: number[];
-  starts: Float64Array[];
+  starts: EpisodeStart[];
   /** Classification: the generation's training images (see SweepRequest). */
   batch?: Int32Array;
   packed: PackedPlans;

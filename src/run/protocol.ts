@@ -5,6 +5,7 @@
  * where `wann run --seed S` starts them, so the figures line up with a replay.
  */
 import { getControlTask } from '../envs/registry.js';
+import type { EpisodeStart } from '../envs/task.js';
 import { episodeRunner, makeScratch, runEpisode } from '../eval/episode.js';
 import { championToGenome, type Champion } from '../io/champion.js';
 import { weightedNetwork, type NetworkFn } from '../neat/network.js';
@@ -40,7 +41,7 @@ function stats(returns: number[]): { mean: number; std: number; episodes: number
 }
 
 /** Initial states of the test episodes: those of `wann run --seed seed`. */
-export function testStarts(taskName: string, seed: number, episodes: number): Float64Array[] {
+export function testStarts(taskName: string, seed: number, episodes: number): EpisodeStart[] {
   return replayStarts(getControlTask(taskName), seed, episodes);
 }
 

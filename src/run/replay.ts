@@ -3,7 +3,7 @@
  * (drawn from streams named by the replay seed), as `wann run` and library users do.
  */
 import { getControlTask } from '../envs/registry.js';
-import type { ControlTask } from '../envs/task.js';
+import type { ControlTask, EpisodeStart } from '../envs/task.js';
 import { drawStarts } from '../eval/sweep.js';
 import { episodeRunner } from '../eval/episode.js';
 import { championToGenome, type Champion } from '../io/champion.js';
@@ -34,7 +34,7 @@ export interface ReplayResult {
 }
 
 /** Episodes first..first+count-1 of `wann run --seed seed` (and of `wann test`, and of the viewer). */
-export function replayStarts(task: ControlTask, seed: number, count: number, first = 0): Float64Array[] {
+export function replayStarts(task: ControlTask, seed: number, count: number, first = 0): EpisodeStart[] {
   return drawStarts(task, count, (e) => [seed, 'replay', first + e]);
 }
 

@@ -6,7 +6,7 @@
  * recorded sweep is the re-test's.
  */
 import type { WannConfig } from '../config/types.js';
-import type { Task } from '../envs/task.js';
+import type { EpisodeStart, Task } from '../envs/task.js';
 import type { Evaluator } from '../eval/evaluator.js';
 import { drawStarts, fitnessOf } from '../eval/sweep.js';
 import type { Plan } from '../neat/plan.js';
@@ -20,7 +20,7 @@ export interface Verified {
 }
 
 /** The re-test's episode starts: streams named (run seed, 'retest', generation, i), apart from every other set. */
-export function retestStarts(task: Task & { kind: 'control' }, seed: number, generation: number, count: number): Float64Array[] {
+export function retestStarts(task: Task & { kind: 'control' }, seed: number, generation: number, count: number): EpisodeStart[] {
   return drawStarts(task, count, (i) => [seed, 'retest', generation, i]);
 }
 

@@ -7,6 +7,7 @@
  */
 import type { Evaluator } from '../eval/evaluator.js';
 import { getControlTask } from '../envs/registry.js';
+import type { EpisodeStart } from '../envs/task.js';
 import { championToGenome, type Champion } from '../io/champion.js';
 import { compile, planWeights } from '../neat/plan.js';
 import { gaussian } from '../random.js';
@@ -14,7 +15,7 @@ import { streamFor } from '../rng.js';
 import { drawStarts } from '../eval/sweep.js';
 
 /** Training episodes: streams named 'tune', so they never coincide with the test episodes ('replay'). */
-function trainingStarts(taskName: string, seed: number, label: string | number, episodes: number): Float64Array[] {
+function trainingStarts(taskName: string, seed: number, label: string | number, episodes: number): EpisodeStart[] {
   return drawStarts(getControlTask(taskName), episodes, (e) => [seed, 'tune', label, e]);
 }
 
@@ -84,7 +85,7 @@ export async function tuneWeights(champion: Champion, start: number, evaluator: 
   const m = new Float64Array(n);
   const v = new Float64Array(n);
   const candidates = (noise: Float64Array[]) => noise.flatMap((eps) => [1, -1].map((sign) => Float64Array.from(theta, (t, i) => t + sign * sigma * eps[i])));
-  const evaluate = async (weightSets: Float64Array[], starts: Float64Array[]) => {
+  const evaluate = async (weightSets: Float64Array[], starts: EpisodeStart[]) => {
     const { returns } = await evaluator.evaluate({
       task: champion.task, plans: weightSets.map(() => plan), weights: [1], starts,
       connectionWeights: weightSets.map((w) => planWeights(plan, w)),

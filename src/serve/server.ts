@@ -129,8 +129,8 @@ export function buildServer(hub: LiveHub, options: { host?: string } = {}): Fast
     if (!hub.task) return reply.code(404).send({ error: 'no task yet' });
     const task = getTask(hub.task);
     if (task.kind !== 'control') return reply.code(404).send({ error: `task ${task.name} has no episodes` });
-    const [state] = replayStarts(task, seed, 1, episode);
-    return { task: task.name, state: Array.from(state.subarray(0, task.stateNames.length)) };
+    const [start] = replayStarts(task, seed, 1, episode);
+    return { task: task.name, start };
   });
 
   // The test digits of a classification run, for the viewer's predictions: the images `wann run` scores.

@@ -1,39 +1,56 @@
 /**
  * The champion acting in its environment: the episode is computed with the project's own forward pass and
- * physics (the same code `wann run` uses, from the same initial state), then animated on a canvas in real time.
+ * physics (the same code `wann run` uses, from the same start), then animated on a canvas in real time. The
+ * built-in cart tasks are drawn as a cart and pole; any other task (a user's own) as traces of its
+ * observations and of the reward over the episode.
  */
-import type { ControlTask } from '../../src/envs/task.js';
+import type { ControlTask, EpisodeStart } from '../../src/envs/task.js';
 import { makeScratch, runEpisode } from '../../src/eval/episode.js';
 import { networkFn } from '../../src/neat/network.js';
 import type { Plan } from '../../src/neat/plan.js';
 
-/** Seconds of simulated time per step (the tasks' integration steps). */
-const STEP_SECONDS: Record<string, number> = { swingup: 0.01, cartpole: 0.02 };
+/** Seconds of simulated time per step of the tasks drawn as a cart and pole. */
+const CART_TASKS: Record<string, number> = { swingup: 0.01, cartpole: 0.02 };
+/** Other tasks play at this many steps per second. */
+const TRACE_STEPS_PER_SECOND = 100;
 
 export interface EpisodeRun {
   totalReward: number;
   steps: number;
-  /** Physical state after each step: x and theta, interleaved. */
+  /** Cart tasks: the physical state after each step, x and theta interleaved (empty for other tasks). */
   frames: Float64Array;
+  /** The observation after each step (steps x nInput), and the step's reward. */
+  observations: Float64Array[];
+  rewards: Float64Array;
 }
 
-export function simulate(task: ControlTask, plan: Plan, w: number, start: readonly number[]): EpisodeRun {
-  const frames = new Float64Array(2 * (task.maxSteps + 1));
-  frames[0] = start[0];
-  frames[1] = start[2];
-  let n = 1;
-  const result = runEpisode(task, networkFn(plan), w, start, makeScratch(task), (state) => {
-    frames[2 * n] = state[0];
-    frames[2 * n + 1] = state[2];
-    n++;
+export function simulate(task: ControlTask, plan: Plan, w: number, start: EpisodeStart): EpisodeRun {
+  const cart = task.name in CART_TASKS && task.lanes !== undefined;
+  const frames: number[] = [];
+  const observations: Float64Array[] = [];
+  const rewards: number[] = [];
+  if (cart) {
+    const first = new Float64Array(task.lanes!.stateSize);
+    task.lanes!.resetInto(first, start);
+    frames.push(first[0], first[2]);
+  }
+  const result = runEpisode(task, networkFn(plan), w, start, makeScratch(task), (state, reward) => {
+    if (cart) frames.push((state as Float64Array)[0], (state as Float64Array)[2]);
+    const obs = new Float64Array(task.nInput);
+    task.observe(state, obs);
+    observations.push(obs);
+    rewards.push(reward);
   });
-  return { ...result, frames: frames.subarray(0, 2 * n) };
+  return { ...result, frames: Float64Array.from(frames), observations, rewards: Float64Array.from(rewards) };
 }
+
+const TRACE_COLOURS = ['#2f6fdc', '#2fae7a', '#e8a33d', '#9b6bd6', '#d9534f', '#3ab0c8', '#8a94a6', '#c46bb0'];
 
 export class EpisodeView {
   private run: EpisodeRun | null = null;
   private startedAt = 0;
   private task = '';
+  private names: readonly string[] = [];
 
   constructor(private readonly canvas: HTMLCanvasElement) {
     const tick = (now: number) => {
@@ -43,23 +60,31 @@ export class EpisodeView {
     requestAnimationFrame(tick);
   }
 
-  show(task: string, run: EpisodeRun): void {
-    this.task = task;
+  show(task: ControlTask, run: EpisodeRun): void {
+    this.task = task.name;
+    this.names = task.inputNames;
     this.run = run;
     this.startedAt = performance.now();
+    this.canvas.dataset.view = task.name in CART_TASKS ? 'cart' : 'traces';
   }
 
   private draw(now: number): void {
     const ctx = this.canvas.getContext('2d');
     if (!ctx || !this.run) return;
+    if (this.task in CART_TASKS) this.drawCart(ctx, now);
+    else this.drawTraces(ctx, now);
+  }
+
+  private drawCart(ctx: CanvasRenderingContext2D, now: number): void {
+    const run = this.run!;
     const { width: W, height: H } = this.canvas;
-    const frames = this.run.frames.length / 2;
+    const frames = run.frames.length / 2;
     // Real time, then a short pause on the last frame, then again.
-    const dt = STEP_SECONDS[this.task] ?? 0.02;
+    const dt = CART_TASKS[this.task];
     const t = ((now - this.startedAt) / 1000) % (frames * dt + 1);
     const f = Math.min(frames - 1, Math.floor(t / dt));
-    const x = this.run.frames[2 * f];
-    const theta = this.run.frames[2 * f + 1];
+    const x = run.frames[2 * f];
+    const theta = run.frames[2 * f + 1];
     const scale = W / 6; // the track is +-2.4 m, the canvas shows +-3 m
     // The track at mid-height and the pole at most as long as half the canvas less a margin: the swing-up's
     // pole starts hanging down and must fit below the track as well as above it.
@@ -83,5 +108,36 @@ export class EpisodeView {
     ctx.lineWidth = 1;
     ctx.fillStyle = '#1d232b';
     ctx.fillText(`step ${f} / ${frames - 1}`, 8, 16);
+  }
+
+  /** Each observation scaled to its own range over the episode, and the reward, drawn up to the current step. */
+  private drawTraces(ctx: CanvasRenderingContext2D, now: number): void {
+    const run = this.run!;
+    const { width: W, height: H } = this.canvas;
+    const n = run.observations.length;
+    const shown = Math.max(1, Math.min(n, Math.floor(((now - this.startedAt) / 1000) * TRACE_STEPS_PER_SECOND) % (n + TRACE_STEPS_PER_SECOND)));
+    ctx.clearRect(0, 0, W, H);
+    const x = (t: number) => 8 + ((W - 16) * t) / Math.max(1, n - 1);
+    const series = [...this.names.map((_, i) => run.observations.map((o) => o[i])), Array.from(run.rewards)];
+    series.forEach((values, k) => {
+      let lo = Infinity;
+      let hi = -Infinity;
+      for (const v of values) if (Number.isFinite(v)) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
+      const y = (v: number) => H - 24 - ((H - 40) * (hi > lo ? (v - lo) / (hi - lo) : 0.5));
+      const reward = k === series.length - 1;
+      ctx.strokeStyle = reward ? '#1d232b' : TRACE_COLOURS[k % TRACE_COLOURS.length];
+      ctx.lineWidth = reward ? 2 : 1;
+      ctx.beginPath();
+      for (let t = 0; t < Math.min(shown, values.length); t++) ctx[t ? 'lineTo' : 'moveTo'](x(t), y(values[t]));
+      ctx.stroke();
+    });
+    ctx.lineWidth = 1;
+    ctx.font = '11px system-ui, sans-serif';
+    [...this.names, 'reward'].forEach((name, k) => {
+      ctx.fillStyle = k === this.names.length ? '#1d232b' : TRACE_COLOURS[k % TRACE_COLOURS.length];
+      ctx.fillText(name, 8 + 90 * k, H - 6);
+    });
+    ctx.fillStyle = '#1d232b';
+    ctx.fillText(`step ${shown} / ${n}  (each trace scaled to its own range)`, 8, 14);
   }
 }

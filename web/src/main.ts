@@ -4,6 +4,7 @@
  * (classification tasks). All network, physics and prediction code is the project's own.
  */
 import { getTask } from '../../src/envs/registry.js';
+import type { EpisodeStart } from '../../src/envs/task.js';
 import type { Champion } from '../../src/io/champion.js';
 import { compile, type Plan } from '../../src/neat/plan.js';
 import type { GenerationStats } from '../../src/run/reporter.js';
@@ -37,7 +38,7 @@ const champions: ChampionSummary[] = [];
 const loaded = new Map<number, Champion>();
 let following = true; // the scrubber sits on the newest champion and follows new ones
 let shown: { champion: Champion; plan: Plan } | null = null;
-let start: number[] | null = null;
+let start: EpisodeStart | null = null;
 let digitsRequested = false;
 let redrawQueued = false;
 
@@ -99,7 +100,7 @@ function runAtWeight(): void {
   ret.textContent = `${run.totalReward.toFixed(2)} in ${run.steps} steps`;
   ret.dataset.value = String(run.totalReward);
   ret.dataset.weight = String(w);
-  episodeView.show(shown.champion.task, run);
+  episodeView.show(task, run);
 }
 
 async function showChampion(index: number): Promise<void> {
@@ -164,7 +165,7 @@ function onSnapshot(snap: Snapshot): void {
   for (const c of snap.champions) addChampion(c);
   // Only control tasks have episodes to start (the digits are fetched when a classifier is shown).
   if (!start && kind === 'control') {
-    void fetchJson<{ state: number[] }>('/api/start?seed=0&episode=0').then((r) => { start = r.state; runAtWeight(); });
+    void fetchJson<{ start: EpisodeStart }>('/api/start?seed=0&episode=0').then((r) => { start = r.start; runAtWeight(); });
   }
 }
 
