@@ -22,12 +22,13 @@ import { testChampion } from './run/protocol.js';
 import { replayChampion, STANDARD_WEIGHTS } from './run/replay.js';
 import { tuneShared, tuneWeights } from './run/tune.js';
 import { createEvaluator } from './eval/create.js';
+import { TaskModuleError } from './envs/modules.js';
 import { GpuUnavailableError } from './eval/gpu.js';
 import { openSource } from './serve/run-source.js';
 import { ServeError } from './serve/errors.js';
 
 /** Errors that are the user's input or the machine's refusal (a full disk, no GPU), not our bug: printed as they are, exit code 2. */
-const INPUT_ERRORS = [ConfigError, ChampionError, ReferenceOutError, RunFilesError, ServeError, InvalidArgumentError, FileWriteError, GpuUnavailableError];
+const INPUT_ERRORS = [ConfigError, ChampionError, ReferenceOutError, RunFilesError, ServeError, InvalidArgumentError, FileWriteError, GpuUnavailableError, TaskModuleError];
 
 function integer(name: string, min: number, max = Number.MAX_SAFE_INTEGER) {
   return (value: string): number => {

@@ -15,8 +15,11 @@ export { compile, forward, PlanError, type Plan } from './neat/plan.js';
 export { packPlans, unpackPlans, type PackedPlans } from './neat/plan-pack.js';
 export { WannSearch, type SearchSettings, type SearchState, type Fitness } from './neat/search.js';
 export { nsgaRank } from './neat/rank.js';
-export { getTask, getControlTask, getClassifyTask, TASK_NAMES } from './envs/registry.js';
-export type { ControlTask, ClassifyTask, Task } from './envs/task.js';
+export { getTask, getControlTask, getClassifyTask, TASK_NAMES, isTaskModule } from './envs/registry.js';
+export type { ControlTask, ClassifyTask, Task, EpisodeStart, LaneDynamics } from './envs/task.js';
+export { defineControlTask, defineClassifyTask, TaskDefinitionError, type ControlTaskSpec, type ClassifyTaskSpec } from './envs/define.js';
+export { loadTask, TaskModuleError } from './envs/modules.js';
+export { textPhysicsTask, type TextPhysicsSpec } from './envs/text-physics.js';
 export { predict, accuracy, vote, type ImageSet } from './eval/classify.js';
 export { loadMnist, type Dataset, type MnistSplit } from './data/mnist.js';
 export { datasetFor } from './data/datasets.js';
@@ -37,7 +40,7 @@ export { parseReferenceOut, ReferenceOutError } from './io/reference-out.js';
 export { evolve } from './run/loop.js';
 export type { Reporter, GenerationStats, ChampionRecord, RunSummary } from './run/reporter.js';
 export { replayChampion, STANDARD_WEIGHTS, type ReplayResult } from './run/replay.js';
-export { streamFor, type Rng } from './rng.js';
+export { streamFor, seededRandom, type Rng } from './rng.js';
 
 /** A champion as a plain function of its observation at shared weight `w` (compiled once). */
 export function policyOf(champion: Champion, w: number): (observation: ArrayLike<number>) => number[] {

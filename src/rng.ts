@@ -14,3 +14,11 @@ export function streamFor(...parts: Array<string | number>): Rng {
   const prng = seedrandom(parts.join('/'));
   return () => prng.double();
 }
+
+/**
+ * The stream of a `{ seed }` episode start, for tasks that draw their start from it (a user's task module, the
+ * biped's terrain): the seed itself comes from the run's named streams, so episodes stay reproducible.
+ */
+export function seededRandom(seed: number): Rng {
+  return streamFor('start', seed);
+}

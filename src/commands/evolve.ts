@@ -7,6 +7,7 @@
 import { join } from 'node:path';
 import { loadConfig, type ConfigOverrides } from '../config/load.js';
 import type { Backend, WannConfig } from '../config/types.js';
+import { loadTask } from '../envs/modules.js';
 import { getTask } from '../envs/registry.js';
 import { createEvaluator } from '../eval/create.js';
 import { checkpointReporter } from '../run/checkpoint.js';
@@ -74,8 +75,9 @@ export async function evolveCommand(configPath: string | undefined, opts: Evolve
     assertRunFolder(opts.resume);
     lock = lockRunFolder(opts.resume, command, warn);
   }
-  const plan = opts.resume ? planResume(opts.resume, configPath, overrides, Boolean(opts.force)) : null;
+  const plan = opts.resume ? await planResume(opts.resume, configPath, overrides, Boolean(opts.force)) : null;
   const config = plan ? plan.config : loadConfig(configPath!, overrides);
+  await loadTask(config.task);
   const out = opts.resume ?? opts.out ?? join('runs', `${config.task}-${timestamp()}`);
   checkPopulationMemory(config, getTask(config.task));
   lock ??= lockRunFolder(out, command, warn);

@@ -5,6 +5,8 @@
  */
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { DEFAULT_CONFIG } from './defaults.js';
+import { dirname, resolve as resolvePath } from 'node:path';
+import { isTaskModule, TASK_NAMES } from '../envs/registry.js';
 import { jsonDepth, LIMITS, readBounded } from '../io/bounded.js';
 import { readPackageJson } from '../io/package-files.js';
 import type { WannConfig } from './types.js';
@@ -69,6 +71,8 @@ export function readConfigJson(path: string): unknown {
  */
 export function loadConfig(path: string, overrides?: ConfigOverrides): WannConfig {
   const raw = readConfigJson(path);
+  // A task module is named relative to the config file; the resolved config holds its absolute path.
+  if (isPlainObject(raw) && typeof raw.task === 'string' && isTaskModule(raw.task)) raw.task = resolvePath(dirname(path), raw.task);
   try {
     resolveConfig(raw, 'config'); // the file must be valid on its own, so its errors name the file
   } catch (err) {
@@ -83,7 +87,10 @@ export function loadConfig(path: string, overrides?: ConfigOverrides): WannConfi
 }
 
 /** Rules the schema cannot state, checked on the merged config. */
+const TASK_EXPECTED = `one of ${TASK_NAMES.map((t) => JSON.stringify(t)).join(', ')} or the path of a task module (.js)`;
+
 function semanticChecks(c: WannConfig, source: string): void {
+  if (!TASK_NAMES.includes(c.task) && !isTaskModule(c.task)) throw new ConfigError(`${source}.task: expected ${TASK_EXPECTED}, got ${show(c.task)}`);
   const m = c.mutation;
   if (m.addConnection + m.addNode + m.enable + m.changeActivation === 0) {
     throw new ConfigError(`${source}.mutation: expected at least one non-zero odds, got all 0`);
@@ -158,7 +165,8 @@ function translate(e: ErrorObject, source: string): string {
     case 'required': {
       const name = e.params.missingProperty as string;
       const prop = ((parent.properties ?? {}) as Record<string, SchemaNode>)[name];
-      return `${at(name)}: required field missing${prop ? ` (expected ${describe(prop)})` : ''}`;
+      const expected = name === 'task' && e.instancePath === '' ? TASK_EXPECTED : prop ? describe(prop) : null;
+      return `${at(name)}: required field missing${expected ? ` (expected ${expected})` : ''}`;
     }
     default:
       // Whatever keyword failed (type, minimum, enum, not, minItems, ...), state the field's whole contract.

@@ -3,9 +3,11 @@
  * Node-only: loading reads files and a cache. Each split is loaded once per thread and kept.
  */
 import type { ClassifyTask } from '../envs/task.js';
-import { loadMnist, type MnistSplit } from './mnist.js';
+import type { ImageSet } from '../eval/classify.js';
+import { loadMnist } from './mnist.js';
 
-export type DataSplit = MnistSplit;
+/** Training and test images; a user's task may bring its own (ClassifyTask.load). */
+export interface DataSplit { train: ImageSet; test: ImageSet }
 
 const loaders: Readonly<Record<string, () => DataSplit>> = { mnist: () => loadMnist() };
 const loaded = new Map<string, DataSplit>();
@@ -13,10 +15,11 @@ const loaded = new Map<string, DataSplit>();
 export function datasetFor(task: ClassifyTask): DataSplit {
   let split = loaded.get(task.dataset);
   if (!split) {
-    const load = loaders[task.dataset];
+    const load = task.load ?? loaders[task.dataset];
     if (!load) throw new Error(`task ${task.name}: unknown dataset "${task.dataset}"`);
-    split = load();
-    loaded.set(task.dataset, split);
+    const fresh = load();
+    loaded.set(task.dataset, fresh);
+    split = fresh;
   }
   return split;
 }

@@ -1,4 +1,8 @@
-/** Tasks by name: configs, champion files and workers refer to tasks by these names. */
+/**
+ * Tasks by reference: a built-in task's name, or the absolute path of a task module a user wrote (configs name
+ * it relative to themselves; loading resolves it). Configs, champion files and workers refer to tasks this way.
+ * Browser-safe: modules are imported by modules.ts (Node) and registered here.
+ */
 import { cartpole } from './cartpole.js';
 import { mnist } from './mnist.js';
 import { swingup } from './swingup.js';
@@ -8,10 +12,24 @@ const TASKS: Readonly<Record<string, Task>> = { cartpole, swingup, mnist };
 
 export const TASK_NAMES: readonly string[] = Object.keys(TASKS);
 
-export function getTask(name: string): Task {
-  const task = Object.hasOwn(TASKS, name) ? TASKS[name] : undefined;
-  if (!task) throw new Error(`unknown task "${name}" (expected one of: ${TASK_NAMES.join(', ')})`);
-  return task;
+/** Task modules loaded in this process, by absolute path. */
+const modules = new Map<string, Task>();
+
+/** Whether `ref` names a task module (a path: it has a slash or ends in .js or .mjs) rather than a built-in task. */
+export function isTaskModule(ref: string): boolean {
+  return /[\\/]/.test(ref) || /\.m?js$/.test(ref);
+}
+
+/** Makes a loaded module's task known under its path (modules.ts does this). */
+export function registerTaskModule(path: string, task: Task): void {
+  modules.set(path, task);
+}
+
+export function getTask(ref: string): Task {
+  const task = Object.hasOwn(TASKS, ref) ? TASKS[ref] : modules.get(ref);
+  if (task) return task;
+  if (isTaskModule(ref)) throw new Error(`task module ${ref} is not loaded (loadTask loads it)`);
+  throw new Error(`unknown task "${ref}" (expected one of: ${TASK_NAMES.join(', ')}, or a task module's path)`);
 }
 
 /** The task, which must be a control task (episodes, physics). */

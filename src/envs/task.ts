@@ -11,6 +11,7 @@
  * the same for every dataset (eval/classify.ts).
  */
 import type { Rng } from '../random.js';
+import type { ImageSet } from '../eval/classify.js';
 import type { PhysicsSource } from './physics.js';
 
 /**
@@ -86,6 +87,8 @@ export interface ClassifyTask extends TaskData {
   readonly batchSize: number;
   /** Which dataset loader provides the images (src/data/datasets.ts); tasks stay data, loaders do I/O. */
   readonly dataset: string;
+  /** A user's task brings its images itself (defineClassifyTask), loaded once per process. */
+  readonly load?: () => { train: ImageSet; test: ImageSet };
 }
 
 export type Task = ControlTask | ClassifyTask;

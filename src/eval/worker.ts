@@ -2,7 +2,7 @@
  * A pool worker: sweeps one chunk of plans. It holds no state between tasks but its scratch buffers (and a
  * classification task's dataset, loaded once), so which worker runs which chunk can never change a result.
  */
-import { getTask } from '../envs/registry.js';
+import { loadTask } from '../envs/modules.js';
 import type { EpisodeStart } from '../envs/task.js';
 import type { ForwardKind } from '../neat/network.js';
 import { unpackPlans, type PackedPlans } from '../neat/plan-pack.js';
@@ -27,8 +27,9 @@ export interface ChunkResult {
   steps: number;
 }
 
-export default function sweepChunk(job: ChunkTask): ChunkResult {
-  const task = getTask(job.task);
+export default async function sweepChunk(job: ChunkTask): Promise<ChunkResult> {
+  // A built-in task, or a user's task module imported by its path (once per worker).
+  const task = await loadTask(job.task);
   const plans = unpackPlans(job.packed);
   const returns = new Float64Array(plans.length * job.weights.length);
   let steps = 0;

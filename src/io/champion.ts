@@ -10,7 +10,8 @@
 import { existsSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import { getTask, TASK_NAMES } from '../envs/registry.js';
+import { loadTask } from '../envs/modules.js';
+import { getTask, isTaskModule, TASK_NAMES } from '../envs/registry.js';
 import { jsonDepth, LIMITS, readBounded, stripBom } from './bounded.js';
 import { readPackageJson } from './package-files.js';
 import type { Genome, NodeKind } from '../neat/genome.js';
@@ -223,8 +224,12 @@ export function validateChampion(value: unknown, source = 'champion'): Champion 
   });
 
   // The task must be one we can run, with the sizes it has.
-  if (!TASK_NAMES.includes(ch.task)) fail('.task', `expected one of ${TASK_NAMES.map((t) => JSON.stringify(t)).join(', ')}, got ${JSON.stringify(ch.task)}`);
-  const task = getTask(ch.task);
+  let task;
+  try {
+    task = getTask(ch.task);
+  } catch {
+    fail('.task', `expected one of ${TASK_NAMES.map((t) => JSON.stringify(t)).join(', ')} or a task module's path, got ${JSON.stringify(ch.task)}`);
+  }
   if (count('input') !== task.nInput) fail('.nodes', `task ${task.name} has ${task.nInput} inputs, the network ${count('input')}`);
   if (count('output') !== task.nOutput) fail('.nodes', `task ${task.name} has ${task.nOutput} outputs, the network ${count('output')}`);
 
@@ -328,7 +333,14 @@ export function championPath(given: string): string {
 
 /** Reads and validates a champion file; messages are prefixed with the path. */
 export async function loadChampion(file: string): Promise<Champion> {
-  return parseChampion(readBounded(file, LIMITS.championBytes, 'champion file', (message) => new ChampionError(message)), file);
+  const text = readBounded(file, LIMITS.championBytes, 'champion file', (message) => new ChampionError(message));
+  // A champion of a user's task names the module: it is loaded before the network is checked against it.
+  const task = /"task"\s*:\s*("(?:[^"\\]|\\.)*")/.exec(text)?.[1];
+  if (task) {
+    const ref = JSON.parse(task) as string;
+    if (isTaskModule(ref)) await loadTask(ref);
+  }
+  return parseChampion(text, file);
 }
 
 /** Writes a champion atomically (creating the directory), in canonical form. */

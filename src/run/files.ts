@@ -4,7 +4,8 @@
  * loses or corrupts what was written.
  * Nothing here holds wall-clock figures: the same seed gives byte-identical files.
  */
-import { existsSync, readdirSync, rmSync, statSync, truncateSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, truncateSync } from 'node:fs';
+import { taskModuleDigest } from '../envs/modules.js';
 import { join } from 'node:path';
 import { appendFileChecked, ensureDirSync, writeFileAtomicSync } from '../io/atomic.js';
 import { makeChampion, serializeChampion } from '../io/champion.js';
@@ -21,6 +22,24 @@ export interface FilesResume {
   champion: ChampionRecord | null;
   /** Rewrite config.json (a resume with --force and a changed config). */
   writeConfig: boolean;
+}
+
+/** What a run of a user's task module records of it: the module's path and the sha256 of its source. */
+export interface TaskRecord { module: string; sha256: string }
+
+/** The run folder's task record (task.json), or null for a built-in task or a folder without one. */
+export function readTaskRecord(dir: string): TaskRecord | null {
+  try {
+    const r = JSON.parse(readFileSync(join(dir, 'task.json'), 'utf8')) as TaskRecord;
+    return typeof r.module === 'string' && typeof r.sha256 === 'string' ? r : null;
+  } catch {
+    return null;
+  }
+}
+
+function writeTaskRecord(dir: string, task: string): void {
+  const sha256 = taskModuleDigest(task);
+  if (sha256) writeFileAtomicSync(join(dir, 'task.json'), JSON.stringify({ module: task, sha256 }, null, 2) + '\n');
 }
 
 /**
@@ -60,6 +79,7 @@ export function runFilesReporter(dir: string, resume?: FilesResume, note: (line:
     start(info: RunInfo) {
       if (resume) {
         if (resume.writeConfig) writeFileAtomicSync(join(dir, 'config.json'), JSON.stringify(info.config, null, 2) + '\n');
+        writeTaskRecord(dir, info.config.task); // a module changed under --force: its new source from now on
         truncateTo(join(dir, 'history.jsonl'), resume.history);
         truncateTo(join(dir, 'champions.jsonl'), resume.champions);
         if (resume.champion) {
@@ -77,6 +97,7 @@ export function runFilesReporter(dir: string, resume?: FilesResume, note: (line:
       try {
         ensureDirSync(dir);
         writeFileAtomicSync(join(dir, 'config.json'), JSON.stringify(info.config, null, 2) + '\n');
+        writeTaskRecord(dir, info.config.task);
         writeFileAtomicSync(join(dir, 'history.jsonl'), '');
         writeFileAtomicSync(join(dir, 'champions.jsonl'), '');
       } catch (e) {
@@ -99,7 +120,7 @@ export function runFilesReporter(dir: string, resume?: FilesResume, note: (line:
 
 export function championFile(champion: ChampionRecord, info: RunInfo) {
   return makeChampion({
-    task: info.task.name,
+    task: info.config.task, // a built-in task's name, or a task module's path
     inputNames: info.task.inputNames,
     outputNames: info.task.outputNames,
     genome: champion.genome,

@@ -78,8 +78,8 @@ export async function evolve(
     const plans = genomes.map(compile);
     // Control tasks: every individual meets the same initial states; classification: the same images.
     const request = task.kind === 'control'
-      ? { task: task.name, plans, weights, starts: generationStarts(task, config.seed, gen, reps) }
-      : { task: task.name, plans, weights, starts: [], batch: generationBatch(config.seed, gen, datasetFor(task).train.n, config.eval.batchSize ?? task.batchSize) };
+      ? { task: config.task, plans, weights, starts: generationStarts(task, config.seed, gen, reps) }
+      : { task: config.task, plans, weights, starts: [], batch: generationBatch(config.seed, gen, datasetFor(task).train.n, config.eval.batchSize ?? task.batchSize) };
     let result;
     try {
       result = await evaluator.evaluate(request, options.signal);

@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import { loadConfig, readConfigJson, resolveConfig, type ConfigOverrides } from '../config/load.js';
 import type { WannConfig } from '../config/types.js';
 import { getTask } from '../envs/registry.js';
+import { loadTask, taskModuleDigest } from '../envs/modules.js';
+import { readTaskRecord } from './files.js';
 import { latestCheckpoint, type Checkpoint } from './checkpoint.js';
 import { resultConfig, RunFilesError } from './files.js';
 
@@ -32,12 +34,17 @@ export function assertRunFolder(runDir: string): void {
   if (!existsSync(join(runDir, 'config.json'))) throw new RunFilesError(`--resume ${runDir}: not a run directory (no config.json)`);
 }
 
-export function planResume(runDir: string, configPath: string | undefined, overrides: ConfigOverrides, force: boolean): ResumePlan {
+export async function planResume(runDir: string, configPath: string | undefined, overrides: ConfigOverrides, force: boolean): Promise<ResumePlan> {
   const file = join(runDir, 'config.json');
   assertRunFolder(runDir);
   const saved: WannConfig = resolveConfig(readConfigJson(file), file);
   const wanted = configPath ? loadConfig(configPath, overrides) : loadConfig(file, overrides);
+  await loadTask(wanted.task);
   const changed = differences(resultConfig(saved), resultConfig(wanted));
+  // A task module edited since the run started would change what the run computes.
+  const recorded = readTaskRecord(runDir);
+  const digest = taskModuleDigest(wanted.task);
+  if (recorded && digest && recorded.module === wanted.task && recorded.sha256 !== digest) changed.push(`the task module's source (${wanted.task})`);
   if (changed.length > 0 && !force) {
     throw new RunFilesError(`--resume ${runDir}: the config differs from the run's in ${changed.join(', ')}; add --force to continue with the new one`);
   }

@@ -40,7 +40,7 @@ export async function verifyCandidate(
   const { weights, reps, bestReps } = config.eval;
   if (task.kind !== 'control' || bestReps === 0) return { ...scores, episodes: 0 };
   const starts = retestStarts(task, config.seed, generation, bestReps * reps);
-  const { returns } = await evaluator.evaluate({ task: task.name, plans: [plan], weights, starts }, signal);
+  const { returns } = await evaluator.evaluate({ task: config.task, plans: [plan], weights, starts }, signal);
   const { mean, max } = fitnessOf(returns, 0, weights.length);
   return { returns: Array.from(returns), mean, max, episodes: starts.length * weights.length };
 }

@@ -9,6 +9,7 @@ import { loadChampion, validateChampion } from '../io/champion.js';
 import type { GenerationStats } from '../run/reporter.js';
 import { readConfigJson, resolveConfig } from '../config/load.js';
 import type { WannConfig } from '../config/types.js';
+import { loadTask } from '../envs/modules.js';
 import { lockHolder } from '../run/lock.js';
 import { LiveHub, type ChampionEntry, type RunStatus } from './hub.js';
 import { ServeError } from './errors.js';
@@ -92,6 +93,7 @@ export async function openSource(path: string, pollMs = 500, note: (line: string
   } catch (e) {
     throw new ServeError(`${configFile}: not a valid run config (${(e as Error).message})`);
   }
+  await loadTask(config.task);
   hub.task = config.task;
   hub.config = config;
   const history = new FollowedFile(join(path, 'history.jsonl'));
