@@ -6,7 +6,6 @@ import { existsSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ConfigError } from './config/load.js';
-import { BACKENDS } from './config/types.js';
 import { RunFilesError } from './run/files.js';
 import { getTask, TASK_NAMES } from './envs/registry.js';
 import { evolveCommand, untilSignal } from './commands/evolve.js';
@@ -21,14 +20,14 @@ import { lockRunFolder, runFolderOf } from './run/lock.js';
 import { testChampion } from './run/protocol.js';
 import { replayChampion, STANDARD_WEIGHTS } from './run/replay.js';
 import { tuneShared, tuneWeights } from './run/tune.js';
-import { createEvaluator } from './eval/create.js';
+import { BackendUnavailableError, backendNames, createEvaluator } from './eval/create.js';
 import { TaskModuleError } from './envs/modules.js';
 import { GpuUnavailableError } from './eval/gpu.js';
 import { openSource } from './serve/run-source.js';
 import { ServeError } from './serve/errors.js';
 
 /** Errors that are the user's input or the machine's refusal (a full disk, no GPU), not our bug: printed as they are, exit code 2. */
-const INPUT_ERRORS = [ConfigError, ChampionError, ReferenceOutError, RunFilesError, ServeError, InvalidArgumentError, FileWriteError, GpuUnavailableError, TaskModuleError];
+const INPUT_ERRORS = [ConfigError, ChampionError, ReferenceOutError, RunFilesError, ServeError, InvalidArgumentError, FileWriteError, GpuUnavailableError, TaskModuleError, BackendUnavailableError];
 
 function integer(name: string, min: number, max = Number.MAX_SAFE_INTEGER) {
   return (value: string): number => {
@@ -179,7 +178,7 @@ function buildProgram(): Command {
     .option('--seed <n>', 'run seed (overrides the config)', integer('--seed', 0, 2 ** 32 - 1))
     .option('--generations <n>', 'generations to run (overrides the config)', integer('--generations', 1))
     .option('--out <dir>', 'output directory (default: runs/<task>-<timestamp>)')
-    .addOption(new Option('--backend <name>', 'evaluation backend (overrides the config)').choices([...BACKENDS]))
+    .addOption(new Option('--backend <name>', 'evaluation backend (overrides the config)').choices(backendNames()))
     .option('--workers <n>', 'worker threads for the pool backend', integer('--workers', 1, 256))
     .option('--resume <run-dir>', 'continue a stopped or crashed run from its newest good checkpoint')
     .option('--force', 'with --resume: continue even though the config differs from the run\'s')

@@ -132,7 +132,8 @@ describe('bad configs are rejected with a one-line message', () => {
     ['weight 0', { ...ok, eval: { weights: [-1, 0, 1] } }, ['config.eval.weights[1]: expected a non-zero number, got 0']],
     ['weight not a number', { ...ok, eval: { weights: [1, 'two'] } }, ['config.eval.weights[1]: expected a non-zero number, got "two"']],
     ['unknown task', { task: 'walker' }, ['config.task: expected one of "cartpole", "swingup", "mnist" or the path of a task module (.js), got "walker"']],
-    ['unknown backend', { ...ok, eval: { backend: 'cuda' } }, ['config.eval.backend: expected one of "inline", "pool", "gpu", "auto", got "cuda"']],
+    // A well-formed name is checked against the backend registry when the evaluator is made (cli.test.ts).
+    ['malformed backend name', { ...ok, eval: { backend: 'Cuda Now!' } }, ['config.eval.backend: expected a string matching /^[a-z][a-z0-9-]{0,31}$/, got "Cuda Now!"']],
     ['workers 0', { ...ok, eval: { workers: 0 } }, ['config.eval.workers: expected an integer in [1, 256] or null, got 0']],
     ['tournamentSize 0', { ...ok, selection: { tournamentSize: 0 } }, ['config.selection.tournamentSize: expected an integer in [1, 10000], got 0']],
     ['seed too large', { ...ok, seed: 2 ** 32 }, ['config.seed: expected an integer in [0, 4294967295], got 4294967296']],

@@ -141,7 +141,7 @@ describe('backend auto', () => {
       expect(notes).toEqual([`backend auto: ${gpu.name} for cartpole`]);
     } else {
       expect(e.name).toMatch(/^pool/);
-      const why = gpu ? /^backend auto: pool \(the only WebGPU device is a software one, webgpu: / : /^backend auto: pool \(gpu backend: (WebGPU has no adapter|no Vulkan loader)/;
+      const why = gpu ? /^backend auto: pool \(1 worker\) for cartpole \(the only WebGPU device is a software one, webgpu: / : /^backend auto: pool \(1 worker\) for cartpole \(gpu backend: (WebGPU has no adapter|no Vulkan loader)/;
       expect(notes).toEqual([expect.stringMatching(why)]);
     }
   });

@@ -98,3 +98,11 @@ describe('a bad task module', () => {
     expect(r.stderr).toBe(`wann: task module ${join(dir, 'nowhere.js')}: cannot read it (no such file)\n`);
   });
 });
+
+describe('backends and a task module', () => {
+  it('auto takes the pool, saying why not the GPU, before anything runs', async () => {
+    const r = await wann('evolve', 'examples/pendulum/config.json', '--backend', 'auto', '--generations', '1', '--quiet', '--out', join(WORK, 'auto'));
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/^wann: backend auto: pool \(\d+ workers?\) for pendulum \(gpu: task pendulum has no physics text for the device/);
+  });
+});

@@ -209,7 +209,7 @@ function describe(s: SchemaNode): string {
       text = 'an object';
       break;
     case 'string':
-      text = 'a string';
+      text = typeof s.pattern === 'string' ? `a string matching /${s.pattern}/` : 'a string';
       break;
     default:
       text = main ?? 'a valid value';

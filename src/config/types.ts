@@ -2,8 +2,8 @@
  * A run's configuration. Every field has a documented default (src/config/defaults.ts); a config file names
  * the task and overrides what it wants. Reference names (WANN/p/*.json) are given for each field.
  */
-export type Backend = 'inline' | 'pool' | 'gpu' | 'auto';
-export const BACKENDS: readonly Backend[] = ['inline', 'pool', 'gpu', 'auto'];
+/** A registered backend's name (eval/create.ts: inline, pool, gpu, and any a user registers) or "auto". */
+export type Backend = string;
 
 export interface WannConfig {
   /** Task name from the registry: "cartpole" | "swingup" | "mnist". */
