@@ -277,3 +277,40 @@ describe.skipIf(!CHROMIUM)('the viewer on an imported reference champion', () =>
     await page.screenshot({ path: join(ARTIFACTS, 'viewer-imported.png'), fullPage: true });
   });
 });
+
+describe.skipIf(!CHROMIUM)('the viewer on a user\'s task module', () => {
+  let serve: ChildProcess | undefined;
+  let run: string;
+
+  beforeAll(async () => {
+    run = join(dir, 'pendulum');
+    await promisify(execFile)('node', [CLI, 'evolve', 'examples/pendulum/config.json', '--generations', '4', '--quiet', '--out', run], { cwd: ROOT });
+    serve = spawn('node', [CLI, 'serve', run, '--port', '0'], { cwd: ROOT });
+    pageErrors.length = 0;
+    await page.goto(await viewerUrl(serve));
+  });
+  afterAll(() => stop(serve));
+
+  it('shows its episode as observation and reward traces, the return `wann run --weight` gives', async () => {
+    await page.waitForFunction(() => document.querySelector('#episode')?.getAttribute('data-view') === 'traces', undefined, { timeout: 30_000 });
+    for (const w of ['0.5', '-2']) {
+      await page.locator('#weight').fill(w);
+      await page.waitForFunction((want) => document.querySelector('#return')?.getAttribute('data-weight') === want, String(Number(w)));
+      const shown = Number(await page.getAttribute('#return', 'data-value'));
+      const { stdout } = await promisify(execFile)('node', [CLI, 'run', run, '--weight', w, '--episodes', '1', '--seed', '0', '--json'], { cwd: ROOT });
+      expect(shown).toBe(JSON.parse(stdout).returns[String(Number(w))]);
+    }
+    const inked = await page.waitForFunction(() => {
+      const c = document.querySelector('#episode') as HTMLCanvasElement;
+      const data = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+      let n = 0;
+      for (let i = 3; i < data.length; i += 4) if (data[i] > 0) n++;
+      return n > 500 ? n : false;
+    }, undefined, { timeout: 30_000 });
+    expect(await inked.jsonValue()).toBeGreaterThan(500);
+    expect(await page.isVisible('#chart-panel')).toBe(true);
+    expect(pageErrors).toEqual([]);
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: join(ARTIFACTS, 'viewer-module.png'), fullPage: true });
+  });
+});

@@ -8,6 +8,8 @@
  * read holds one piece, not a copy of the whole history (a 50,000-generation run's is 20 MB). At most
  * MAX_CLIENTS are served at once.
  */
+import { getTask, isTaskModule } from '../envs/registry.js';
+import type { Task } from '../envs/task.js';
 import type { Champion } from '../io/champion.js';
 import { championFile } from '../run/files.js';
 import type { ChampionRecord, GenerationStats, Reporter, RunInfo, RunSummary } from '../run/reporter.js';
@@ -48,6 +50,22 @@ interface Subscriber {
   waiting: boolean;
 }
 
+/** What the viewer needs to know of the task, which it may not be able to load itself (a user's module). */
+export interface TaskInfo {
+  ref: string;
+  name: string;
+  kind: Task['kind'];
+  inputNames: readonly string[];
+  outputNames: readonly string[];
+  /** A task module: the viewer asks the server for its episodes (/api/episode) instead of running them. */
+  module: boolean;
+}
+
+export function taskInfo(ref: string): TaskInfo {
+  const task = getTask(ref);
+  return { ref, name: task.name, kind: task.kind, inputNames: task.inputNames, outputNames: task.outputNames, module: isTaskModule(ref) };
+}
+
 export class LiveHub implements Reporter {
   task: string | null = null;
   config: unknown = null;
@@ -64,7 +82,7 @@ export class LiveHub implements Reporter {
   dropped = 0;
 
   start(info: RunInfo): void {
-    this.task = info.task.name;
+    this.task = info.config.task;
     this.config = info.config;
     this.status = 'running';
     this.broadcast('status', { status: this.status });
@@ -116,6 +134,7 @@ export class LiveHub implements Reporter {
   snapshot() {
     return {
       task: this.task,
+      taskInfo: this.task ? taskInfo(this.task) : null,
       status: this.status,
       config: this.config,
       historyLength: this.history.length,

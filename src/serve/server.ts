@@ -11,6 +11,9 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { datasetFor } from '../data/datasets.js';
 import { getTask } from '../envs/registry.js';
 import { packageRoot } from '../io/package-files.js';
+import { makeScratch, runEpisode } from '../eval/episode.js';
+import { championToGenome } from '../io/champion.js';
+import { compile } from '../neat/plan.js';
 import { replayStarts } from '../run/replay.js';
 import { ServeError } from './errors.js';
 import { MAX_CLIENTS, type LiveHub, type StreamClient } from './hub.js';
@@ -23,6 +26,8 @@ export interface ServeOptions {
 export { ServeError } from './errors.js';
 
 const SEED_MAX = 2 ** 32 - 1;
+/** Values (steps x (inputs + reward)) /api/episode sends at most. */
+const EPISODE_VALUES_MAX = 4_000_000;
 /** Generations /api/history gives at most per request. */
 const HISTORY_PAGE = 5000;
 /** Test digits /api/digits gives at most (MNIST's whole test split). */
@@ -131,6 +136,31 @@ export function buildServer(hub: LiveHub, options: { host?: string } = {}): Fast
     if (task.kind !== 'control') return reply.code(404).send({ error: `task ${task.name} has no episodes` });
     const [start] = replayStarts(task, seed, 1, episode);
     return { task: task.name, start };
+  });
+
+  // An episode of champion `index` at shared weight `weight`, from the start `wann run --seed 0` gives episode 0:
+  // the viewer's traces for a task it cannot run itself (a user's module).
+  app.get<{ Querystring: { index?: string; weight?: string } }>('/api/episode', async (req, reply) => {
+    const index = intParam(req.query.index ?? '', 1e9);
+    const w = Number(req.query.weight);
+    if (index === null) return reply.code(400).send({ error: 'index: expected a non-negative integer' });
+    if (req.query.weight === undefined || !Number.isFinite(w) || Math.abs(w) > 10) return reply.code(400).send({ error: 'weight: expected a number in [-10, 10]' });
+    const entry = hub.champions[index];
+    if (!entry) return reply.code(404).send({ error: `index: no champion ${index} (there are ${hub.champions.length})` });
+    const task = getTask(entry.champion.task);
+    if (task.kind !== 'control') return reply.code(404).send({ error: `task ${task.name} has no episodes` });
+    if (task.maxSteps * (task.nInput + 1) > EPISODE_VALUES_MAX) return reply.code(413).send({ error: `task ${task.name}: its episodes are too long to send` });
+    const [start] = replayStarts(task, 0, 1, 0);
+    const observations: number[][] = [];
+    const rewards: number[] = [];
+    const plan = compile(championToGenome(entry.champion));
+    const result = runEpisode(task, plan, w, start, makeScratch(task), (state, reward) => {
+      const obs = new Float64Array(task.nInput);
+      task.observe(state, obs);
+      observations.push(Array.from(obs));
+      rewards.push(reward);
+    });
+    return { weight: w, totalReward: result.totalReward, steps: result.steps, observations, rewards };
   });
 
   // The test digits of a classification run, for the viewer's predictions: the images `wann run` scores.

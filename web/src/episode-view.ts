@@ -60,7 +60,7 @@ export class EpisodeView {
     requestAnimationFrame(tick);
   }
 
-  show(task: ControlTask, run: EpisodeRun): void {
+  show(task: Pick<ControlTask, 'name' | 'inputNames'>, run: EpisodeRun): void {
     this.task = task.name;
     this.names = task.inputNames;
     this.run = run;

@@ -4,13 +4,14 @@
  * (classification tasks). All network, physics and prediction code is the project's own.
  */
 import { getTask } from '../../src/envs/registry.js';
-import type { EpisodeStart } from '../../src/envs/task.js';
+import type { ControlTask, EpisodeStart } from '../../src/envs/task.js';
+import type { TaskInfo } from '../../src/serve/hub.js';
 import type { Champion } from '../../src/io/champion.js';
 import { compile, type Plan } from '../../src/neat/plan.js';
 import type { GenerationStats } from '../../src/run/reporter.js';
 import { Charts } from './charts.js';
 import { DigitsView, loadDigits } from './digits-view.js';
-import { simulate, EpisodeView } from './episode-view.js';
+import { simulate, EpisodeView, type EpisodeRun } from './episode-view.js';
 import { drawLegend, drawNetwork } from './graph.js';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -19,6 +20,7 @@ const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as 
 interface ChampionSummary { index: number; generation: number; mean: number | null; max: number | null }
 interface Snapshot {
   task: string | null;
+  taskInfo: TaskInfo | null;
   status: string;
   config: { eval?: { bestReps?: number } } | null;
   /** Generations so far; they follow in `history` events. */
@@ -66,6 +68,8 @@ function showAccuracy(accuracy: number, w: number): void {
 }
 
 let reTested = false;
+/** The run's task as the server describes it (a user's module cannot be loaded here). */
+let info: TaskInfo | null = null;
 function showChampionScore(summary: ChampionSummary): void {
   if (document.body.dataset.kind === 'classify') return; // the digits view reports accuracy instead
   showScore(reTested ? 'champion mean (re-tested)' : 'champion mean', summary.mean === null ? null : fixed(summary.mean));
@@ -82,10 +86,10 @@ function runAtWeight(): void {
   if (!shown) return;
   const w = Number(weight.value);
   $('weight-value').textContent = w.toFixed(2);
-  const task = getTask(shown.champion.task);
+  if (!info) return;
   // The stylesheet shows the animation or the digits by this.
-  document.body.dataset.kind = task.kind;
-  if (task.kind === 'classify') {
+  document.body.dataset.kind = info.kind;
+  if (info.kind === 'classify') {
     // Every test digit, fetched once: the accuracy then counts the same images as `wann run`.
     if (!digitsRequested) {
       digitsRequested = true;
@@ -94,8 +98,21 @@ function runAtWeight(): void {
     digitsView.show(shown.plan, w);
     return;
   }
+  if (info.module) {
+    // A user's task module runs on the server, which has it: the same episode `wann run --weight w` replays.
+    const module = info;
+    const index = Number($('network').dataset.index);
+    void fetchJson<EpisodeRun & { weight: number }>(`/api/episode?index=${index}&weight=${w}`).then((r) => {
+      if (r.weight === Number(weight.value)) showEpisode(module, { ...r, frames: new Float64Array(0), observations: r.observations.map((o) => Float64Array.from(o)), rewards: Float64Array.from(r.rewards) }, w);
+    });
+    return;
+  }
   if (!start) return;
-  const run = simulate(task, shown.plan, w, start);
+  const task = getTask(shown.champion.task) as ControlTask;
+  showEpisode(task, simulate(task, shown.plan, w, start), w);
+}
+
+function showEpisode(task: Pick<ControlTask, 'name' | 'inputNames'>, run: EpisodeRun, w: number): void {
   const ret = $('return');
   ret.textContent = `${run.totalReward.toFixed(2)} in ${run.steps} steps`;
   ret.dataset.value = String(run.totalReward);
@@ -157,14 +174,16 @@ function addGeneration(stats: GenerationStats): void {
  */
 function onSnapshot(snap: Snapshot): void {
   if (!snap.task) return;
-  $('task').textContent = snap.task;
+  $('task').textContent = snap.taskInfo?.name ?? snap.task;
+  $('task').title = snap.task; // a task module's path
   $('status').textContent = snap.status;
-  const kind = getTask(snap.task).kind;
+  info = snap.taskInfo;
+  const kind = info?.kind ?? 'control';
   document.body.dataset.kind = kind;
   reTested = (snap.config?.eval?.bestReps ?? 0) > 0 && kind === 'control';
   for (const c of snap.champions) addChampion(c);
   // Only control tasks have episodes to start (the digits are fetched when a classifier is shown).
-  if (!start && kind === 'control') {
+  if (!start && kind === 'control' && !info?.module) {
     void fetchJson<{ start: EpisodeStart }>('/api/start?seed=0&episode=0').then((r) => { start = r.start; runAtWeight(); });
   }
 }
