@@ -15,7 +15,7 @@ export { compile, forward, PlanError, type Plan } from './neat/plan.js';
 export { packPlans, unpackPlans, type PackedPlans } from './neat/plan-pack.js';
 export { WannSearch, type SearchSettings, type SearchState, type Fitness } from './neat/search.js';
 export { nsgaRank } from './neat/rank.js';
-export { getTask, getControlTask, getClassifyTask, TASK_NAMES, isTaskModule } from './envs/registry.js';
+export { getTask, getControlTask, getClassifyTask, TASK_NAMES, isTaskModule, registerTask } from './envs/registry.js';
 export type { ControlTask, ClassifyTask, Task, EpisodeStart, LaneDynamics } from './envs/task.js';
 export { defineControlTask, defineClassifyTask, TaskDefinitionError, type ControlTaskSpec, type ClassifyTaskSpec } from './envs/define.js';
 export { loadTask, TaskModuleError } from './envs/modules.js';

@@ -106,3 +106,23 @@ describe('backends and a task module', () => {
     expect(r.stderr).toMatch(/^wann: backend auto: pool \(\d+ workers?\) for pendulum \(gpu: task pendulum has no physics text for the device/);
   });
 });
+
+describe('a task object from the library', () => {
+  it('evolves on the inline backend once registered, with the numbers its module gives', async () => {
+    const { registerTask } = await import('../src/envs/registry.js');
+    const { defineControlTask } = await import('../src/envs/define.js');
+    const { resolveConfig } = await import('../src/config/load.js');
+    const { evolve } = await import('../src/run/loop.js');
+    const { InlineEvaluator } = await import('../src/eval/inline.js');
+    const module = await loadTask(join(EXAMPLE, 'pendulum.js'));
+    // The same task as an object: the module's functions under another name.
+    const { name: _n, kind: _k, ...rest } = module as never as Record<string, unknown>;
+    const object = defineControlTask({ ...(rest as never), name: 'pendulum-object' });
+    const ref = registerTask(object);
+    const settings = { seed: 1, generations: 3, population: { size: 16 }, eval: { reps: 2, bestReps: 0 } };
+    const a = await evolve(resolveConfig({ task: ref, ...settings }), new InlineEvaluator(), []);
+    const b = await evolve(resolveConfig({ task: join(EXAMPLE, 'pendulum.js'), ...settings }), new InlineEvaluator(), []);
+    expect(a.champion.returns).toEqual(b.champion.returns);
+    expect(a.champion.genome).toEqual(b.champion.genome);
+  });
+});

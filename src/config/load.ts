@@ -6,7 +6,7 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { DEFAULT_CONFIG } from './defaults.js';
 import { dirname, resolve as resolvePath } from 'node:path';
-import { isTaskModule, TASK_NAMES } from '../envs/registry.js';
+import { isKnownTask, isTaskModule, TASK_NAMES } from '../envs/registry.js';
 import { jsonDepth, LIMITS, readBounded } from '../io/bounded.js';
 import { readPackageJson } from '../io/package-files.js';
 import type { WannConfig } from './types.js';
@@ -90,7 +90,7 @@ export function loadConfig(path: string, overrides?: ConfigOverrides): WannConfi
 const TASK_EXPECTED = `one of ${TASK_NAMES.map((t) => JSON.stringify(t)).join(', ')} or the path of a task module (.js)`;
 
 function semanticChecks(c: WannConfig, source: string): void {
-  if (!TASK_NAMES.includes(c.task) && !isTaskModule(c.task)) throw new ConfigError(`${source}.task: expected ${TASK_EXPECTED}, got ${show(c.task)}`);
+  if (!isKnownTask(c.task)) throw new ConfigError(`${source}.task: expected ${TASK_EXPECTED}, got ${show(c.task)}`);
   const m = c.mutation;
   if (m.addConnection + m.addNode + m.enable + m.changeActivation === 0) {
     throw new ConfigError(`${source}.mutation: expected at least one non-zero odds, got all 0`);

@@ -20,6 +20,21 @@ export function isTaskModule(ref: string): boolean {
   return /[\\/]/.test(ref) || /\.m?js$/.test(ref);
 }
 
+/**
+ * Makes a task object known under its name, for library users with a task in hand (no module file). Only
+ * this thread knows it: the pool's workers import tasks by module path, so use inline, or a module.
+ */
+export function registerTask(task: Task): string {
+  if (Object.hasOwn(TASKS, task.name)) throw new Error(`task ${task.name}: a built-in task has that name`);
+  modules.set(task.name, task);
+  return task.name;
+}
+
+/** Whether `ref` names a task this process knows or may load: built-in, registered, or a module's path. */
+export function isKnownTask(ref: string): boolean {
+  return Object.hasOwn(TASKS, ref) || modules.has(ref) || isTaskModule(ref);
+}
+
 /** Makes a loaded module's task known under its path (modules.ts does this). */
 export function registerTaskModule(path: string, task: Task): void {
   modules.set(path, task);
