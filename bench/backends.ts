@@ -1,7 +1,7 @@
 /** The evaluation backends a benchmark compares: name, threads it uses, and how to start it. */
 import type { Evaluator } from '../src/eval/evaluator.js';
 import { InlineEvaluator } from '../src/eval/inline.js';
-import { PoolEvaluator } from '../src/eval/pool.js';
+import { PoolEvaluator } from '../src/eval/pool/evaluator.js';
 
 export type Backend = [name: string, threads: number, start: () => Promise<Evaluator>];
 

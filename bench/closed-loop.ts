@@ -6,12 +6,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
-import { swingup } from '../src/envs/swingup.js';
-import { generationStarts, sweepPlans } from '../src/eval/sweep.js';
+import { swingup } from '../src/tasks/swingup.js';
+import { generationStarts, sweepPlans } from '../src/rollout/sweep.js';
 import { parseReferenceOut } from '../src/io/reference-out.js';
-import type { Genome } from '../src/neat/genome.js';
-import { FORWARD_KINDS, type ForwardKind } from '../src/neat/network.js';
-import { compile } from '../src/neat/plan.js';
+import type { Genome } from '../src/search/genome.js';
+import { FORWARD_KINDS, type ForwardKind } from '../src/network/codegen.js';
+import { compile } from '../src/network/plan.js';
 
 export const REFERENCE_STEPS_PER_S = 12_041;
 export const WEIGHTS = [-2, -1, -0.5, 0.5, 1, 2];

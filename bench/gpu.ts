@@ -4,9 +4,9 @@
  * GPU, or the software one from .ci/lavapipe.sh).
  */
 import { availableParallelism } from 'node:os';
-import { GpuEvaluator } from '../src/eval/gpu.js';
+import { GpuEvaluator } from '../src/eval/gpu/evaluator.js';
 import { InlineEvaluator } from '../src/eval/inline.js';
-import { PoolEvaluator } from '../src/eval/pool.js';
+import { PoolEvaluator } from '../src/eval/pool/evaluator.js';
 import type { Backend } from './backends.js';
 import { mnistGeneration } from './mnist.js';
 import { swingupGeneration } from './swingup-generation.js';

@@ -10,8 +10,8 @@ import http from 'node:http';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { resolveConfig } from '../src/config/load.js';
-import { PoolEvaluator } from '../src/eval/pool.js';
-import { evolve } from '../src/run/loop.js';
+import { PoolEvaluator } from '../src/eval/pool/evaluator.js';
+import { evolve } from '../src/train/loop.js';
 import { LiveHub } from '../src/serve/hub.js';
 import { startServer } from '../src/serve/server.js';
 

@@ -8,13 +8,13 @@
  * evaluated at every weight; the batched pass computes input-only sums once for all six weights, so the
  * nominal rate can exceed what the loops do).
  */
-import { getClassifyTask } from '../src/envs/registry.js';
+import { getClassifyTask } from '../src/tasks/registry.js';
 import { datasetFor } from '../src/data/datasets.js';
-import { generationBatch } from '../src/eval/sweep.js';
-import { cloneGenome, type Genome } from '../src/neat/genome.js';
-import { mutate } from '../src/neat/mutate.js';
-import { compile, type Plan } from '../src/neat/plan.js';
-import { WannSearch } from '../src/neat/search.js';
+import { generationBatch } from '../src/rollout/sweep.js';
+import { cloneGenome, type Genome } from '../src/search/genome.js';
+import { mutate } from '../src/search/mutate.js';
+import { compile, type Plan } from '../src/network/plan.js';
+import { WannSearch } from '../src/search/wann-search.js';
 import { streamFor } from '../src/rng.js';
 import { CPU_BACKENDS, type Backend } from './backends.js';
 import { median, round } from './closed-loop.js';

@@ -3,11 +3,11 @@
  * each) on fresh champion-sized networks, then the re-test a run gives its best (1 network x 6 weights x 60
  * episodes, eval.bestReps 20 x 3 reps), per backend: seconds and environment steps/s.
  */
-import { swingup } from '../src/envs/swingup.js';
-import { drawStarts, fitnessOf, generationStarts } from '../src/eval/sweep.js';
-import { cloneGenome } from '../src/neat/genome.js';
-import { mutate } from '../src/neat/mutate.js';
-import { compile, type Plan } from '../src/neat/plan.js';
+import { swingup } from '../src/tasks/swingup.js';
+import { drawStarts, fitnessOf, generationStarts } from '../src/rollout/sweep.js';
+import { cloneGenome } from '../src/search/genome.js';
+import { mutate } from '../src/search/mutate.js';
+import { compile, type Plan } from '../src/network/plan.js';
 import { streamFor } from '../src/rng.js';
 import { CPU_BACKENDS, type Backend } from './backends.js';
 import { median, round, swingOut, WEIGHTS } from './closed-loop.js';

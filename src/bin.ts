@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /** The `wann` executable. */
-import { runCli } from './cli.js';
+import { runCli } from './cli/program.js';
 import { guardStdout } from './io/output.js';
 
 guardStdout();

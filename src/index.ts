@@ -7,28 +7,28 @@
  *   const [force] = act([x, xdot, Math.cos(theta), Math.sin(theta), thetadot]);
  */
 import { championToGenome, type Champion } from './io/champion.js';
-import { compile, forward } from './neat/plan.js';
+import { compile, forward } from './network/plan.js';
 
-export { activate, ACTIVATION_IDS, ACTIVATION_NAMES } from './neat/activations.js';
-export type { Genome, NodeGene, ConnGene, NodeKind } from './neat/genome.js';
-export { compile, forward, PlanError, type Plan } from './neat/plan.js';
-export { packPlans, unpackPlans, type PackedPlans } from './neat/plan-pack.js';
-export { WannSearch, type SearchSettings, type SearchState, type Fitness } from './neat/search.js';
-export { nsgaRank } from './neat/rank.js';
-export { getTask, getControlTask, getClassifyTask, TASK_NAMES, isTaskModule, registerTask } from './envs/registry.js';
-export type { ControlTask, ClassifyTask, Task, EpisodeStart, LaneDynamics } from './envs/task.js';
-export { defineControlTask, defineClassifyTask, TaskDefinitionError, type ControlTaskSpec, type ClassifyTaskSpec } from './envs/define.js';
-export { loadTask, TaskModuleError } from './envs/modules.js';
-export { textPhysicsTask, type TextPhysicsSpec } from './envs/text-physics.js';
-export { predict, accuracy, vote, type ImageSet } from './eval/classify.js';
+export { activate, ACTIVATION_IDS, ACTIVATION_NAMES } from './network/activations.js';
+export type { Genome, NodeGene, ConnGene, NodeKind } from './search/genome.js';
+export { compile, forward, PlanError, type Plan } from './network/plan.js';
+export { packPlans, unpackPlans, type PackedPlans } from './network/pack.js';
+export { WannSearch, type SearchSettings, type SearchState, type Fitness } from './search/wann-search.js';
+export { nsgaRank } from './search/rank.js';
+export { getTask, getControlTask, getClassifyTask, TASK_NAMES, isTaskModule, registerTask } from './tasks/registry.js';
+export type { ControlTask, ClassifyTask, Task, EpisodeStart, LaneDynamics } from './tasks/task.js';
+export { defineControlTask, defineClassifyTask, TaskDefinitionError, type ControlTaskSpec, type ClassifyTaskSpec } from './tasks/define.js';
+export { loadTask, TaskModuleError } from './tasks/modules.js';
+export { textPhysicsTask, type TextPhysicsSpec } from './tasks/text-physics.js';
+export { predict, accuracy, vote, type ImageSet } from './rollout/batch.js';
 export { loadMnist, type Dataset, type MnistSplit } from './data/mnist.js';
 export { datasetFor } from './data/datasets.js';
-export { testClassifier, tuneSharedAccuracy, type AccuracyResult } from './run/accuracy.js';
-export { runEpisode, type EpisodeResult } from './eval/episode.js';
+export { testClassifier, tuneSharedAccuracy, type AccuracyResult } from './assess/accuracy.js';
+export { runEpisode, type EpisodeResult } from './rollout/episode.js';
 export type { Evaluator, SweepRequest, SweepResult } from './eval/evaluator.js';
 export { InlineEvaluator } from './eval/inline.js';
-export { PoolEvaluator } from './eval/pool.js';
-export { createEvaluator } from './eval/create.js';
+export { PoolEvaluator } from './eval/pool/evaluator.js';
+export { createEvaluator } from './eval/registry.js';
 export { loadConfig, resolveConfig, ConfigError } from './config/load.js';
 export { DEFAULT_CONFIG } from './config/defaults.js';
 export type { WannConfig } from './config/types.js';
@@ -37,9 +37,9 @@ export {
   type Champion,
 } from './io/champion.js';
 export { parseReferenceOut, ReferenceOutError } from './io/reference-out.js';
-export { evolve } from './run/loop.js';
-export type { Reporter, GenerationStats, ChampionRecord, RunSummary } from './run/reporter.js';
-export { replayChampion, STANDARD_WEIGHTS, type ReplayResult } from './run/replay.js';
+export { evolve } from './train/loop.js';
+export type { Reporter, GenerationStats, ChampionRecord, RunSummary } from './train/reporter.js';
+export { replayChampion, STANDARD_WEIGHTS, type ReplayResult } from './assess/replay.js';
 export { streamFor, seededRandom, type Rng } from './rng.js';
 
 /** A champion as a plain function of its observation at shared weight `w` (compiled once). */

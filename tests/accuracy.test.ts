@@ -5,15 +5,15 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config/load.js';
 import { datasetFor } from '../src/data/datasets.js';
-import { getClassifyTask } from '../src/envs/registry.js';
-import { accuracy, predict, vote } from '../src/eval/classify.js';
+import { getClassifyTask } from '../src/tasks/registry.js';
+import { accuracy, predict, vote } from '../src/rollout/batch.js';
 import { InlineEvaluator } from '../src/eval/inline.js';
 import { championToGenome, makeChampion, parseChampion, serializeChampion, type Champion } from '../src/io/champion.js';
-import { compile } from '../src/neat/plan.js';
-import { testClassifier, tuneSharedAccuracy } from '../src/run/accuracy.js';
-import { evolve } from '../src/run/loop.js';
-import { STANDARD_WEIGHTS } from '../src/run/replay.js';
-import { weightGrid } from '../src/run/tune.js';
+import { compile } from '../src/network/plan.js';
+import { testClassifier, tuneSharedAccuracy } from '../src/assess/accuracy.js';
+import { evolve } from '../src/train/loop.js';
+import { STANDARD_WEIGHTS } from '../src/assess/replay.js';
+import { weightGrid } from '../src/assess/tune.js';
 
 const task = getClassifyTask('mnist');
 const { train, test } = datasetFor(task);

@@ -6,8 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseChampion, serializeChampion } from '../src/io/champion.js';
-import { testChampion } from '../src/run/protocol.js';
-import { testClassifier } from '../src/run/accuracy.js';
+import { testChampion } from '../src/assess/protocol.js';
+import { testClassifier } from '../src/assess/accuracy.js';
 
 const root = new URL('../', import.meta.url);
 /** The pages that quote the champions' figures; each must quote both. */

@@ -3,9 +3,9 @@
  * interpreter on random networks, the ensemble vote, and a generation's batch.
  */
 import { describe, expect, it } from 'vitest';
-import { accuracy, argmaxLanes, batchAccuracy, meanCrossEntropy, P_MIN, predict, sweepBatch, BatchScratch, vote, type ImageSet } from '../src/eval/classify.js';
-import { generationBatch } from '../src/eval/sweep.js';
-import { forward, forwardWeighted, planWeights } from '../src/neat/plan.js';
+import { accuracy, argmaxLanes, batchAccuracy, meanCrossEntropy, P_MIN, predict, sweepBatch, BatchScratch, vote, type ImageSet } from '../src/rollout/batch.js';
+import { generationBatch } from '../src/rollout/sweep.js';
+import { forward, forwardWeighted, planWeights } from '../src/network/plan.js';
 import { streamFor } from '../src/rng.js';
 import { randomNetworks } from './helpers/networks.js';
 

@@ -9,9 +9,9 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { parseChampion, championToGenome } from '../src/io/champion.js';
-import { compile } from '../src/neat/plan.js';
-import { runEpisode } from '../src/eval/episode.js';
-import { swingup } from '../src/envs/swingup.js';
+import { compile } from '../src/network/plan.js';
+import { runEpisode } from '../src/rollout/episode.js';
+import { swingup } from '../src/tasks/swingup.js';
 import { golden } from './helpers/golden.js';
 
 const CLI = new URL('../dist/bin.js', import.meta.url).pathname;
@@ -166,7 +166,7 @@ describe('start-up', () => {
     const script = `
       import { createRequire } from 'node:module';
       const loaded = () => Object.keys(createRequire(import.meta.url).cache).filter((k) => /node_modules\\/(fastify|@fastify)\\//.test(k)).length;
-      await import('./dist/cli.js');
+      await import('./dist/cli/program.js');
       const before = loaded();
       await import('./dist/serve/server.js');
       console.log(JSON.stringify([before, loaded()]));`;

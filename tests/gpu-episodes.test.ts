@@ -10,15 +10,15 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config/load.js';
-import { cartpole } from '../src/envs/cartpole.js';
-import { swingup } from '../src/envs/swingup.js';
-import type { ControlTask, EpisodeStart } from '../src/envs/task.js';
-import { runEpisode } from '../src/eval/episode.js';
-import { GpuEvaluator } from '../src/eval/gpu.js';
+import { cartpole } from '../src/tasks/cartpole.js';
+import { swingup } from '../src/tasks/swingup.js';
+import type { ControlTask, EpisodeStart } from '../src/tasks/task.js';
+import { runEpisode } from '../src/rollout/episode.js';
+import { GpuEvaluator } from '../src/eval/gpu/evaluator.js';
 import { InlineEvaluator } from '../src/eval/inline.js';
-import { drawStarts } from '../src/eval/sweep.js';
-import { compile, type Plan } from '../src/neat/plan.js';
-import { evolve } from '../src/run/loop.js';
+import { drawStarts } from '../src/rollout/sweep.js';
+import { compile, type Plan } from '../src/network/plan.js';
+import { evolve } from '../src/train/loop.js';
 import { golden, goldenGenome } from './helpers/golden.js';
 import { randomNetworks } from './helpers/networks.js';
 

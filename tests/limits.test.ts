@@ -9,9 +9,9 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { jsonDepth, LIMITS } from '../src/io/bounded.js';
-import { compilable, networkFn, specialized } from '../src/neat/network.js';
-import { compile } from '../src/neat/plan.js';
-import type { Genome } from '../src/neat/genome.js';
+import { compilable, networkFn, specialized } from '../src/network/codegen.js';
+import { compile } from '../src/network/plan.js';
+import type { Genome } from '../src/search/genome.js';
 
 const ROOT = new URL('../', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'wann-limits-'));

@@ -10,10 +10,10 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { loadConfig, resolveConfig } from '../src/config/load.js';
-import { getTask } from '../src/envs/registry.js';
-import { nonDominatedFronts } from '../src/neat/rank.js';
+import { getTask } from '../src/tasks/registry.js';
+import { nonDominatedFronts } from '../src/search/rank.js';
 import { streamFor } from '../src/rng.js';
-import { checkPopulationMemory, initialPopulationBytes } from '../src/run/memory.js';
+import { checkPopulationMemory, initialPopulationBytes } from '../src/train/memory.js';
 
 const ROOT = new URL('../', import.meta.url).pathname;
 

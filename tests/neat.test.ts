@@ -1,10 +1,10 @@
 /** The search's building blocks: mutation invariants, NSGA-II ranking, selection. */
 import { describe, expect, it } from 'vitest';
-import { cloneGenome, enabledConnections, type Genome } from '../src/neat/genome.js';
-import { chooseMutation, mutate, nodeLayers, type Innovations } from '../src/neat/mutate.js';
-import { compile, PlanError } from '../src/neat/plan.js';
-import { crowdingDistance, nonDominatedFronts, nsgaRank } from '../src/neat/rank.js';
-import { WannSearch, type SearchSettings } from '../src/neat/search.js';
+import { cloneGenome, enabledConnections, type Genome } from '../src/search/genome.js';
+import { chooseMutation, mutate, nodeLayers, type Innovations } from '../src/search/mutate.js';
+import { compile, PlanError } from '../src/network/plan.js';
+import { crowdingDistance, nonDominatedFronts, nsgaRank } from '../src/search/rank.js';
+import { WannSearch, type SearchSettings } from '../src/search/wann-search.js';
 import { streamFor } from '../src/rng.js';
 
 const ODDS = { addConnection: 0.2, addNode: 0.25, enable: 0.05, changeActivation: 0.5 };

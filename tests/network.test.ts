@@ -1,11 +1,11 @@
 /** Forward-pass implementations against the plain interpreter on random, deep and wide networks. */
 import { describe, expect, it } from 'vitest';
-import type { Genome, NodeGene } from '../src/neat/genome.js';
-import { cloneGenome } from '../src/neat/genome.js';
-import { mutate } from '../src/neat/mutate.js';
-import { NETWORK_KINDS, interpreted, networkFn, specialized, specializedSource } from '../src/neat/network.js';
-import { compile, forward, type Plan } from '../src/neat/plan.js';
-import { forwardLanes, laneSources } from '../src/eval/lanes.js';
+import type { Genome, NodeGene } from '../src/search/genome.js';
+import { cloneGenome } from '../src/search/genome.js';
+import { mutate } from '../src/search/mutate.js';
+import { NETWORK_KINDS, interpreted, networkFn, specialized, specializedSource } from '../src/network/codegen.js';
+import { compile, forward, type Plan } from '../src/network/plan.js';
+import { forwardLanes, laneSources } from '../src/network/lanes.js';
 import { streamFor } from '../src/rng.js';
 import { golden, goldenGenome } from './helpers/golden.js';
 import { ACTS, randomNetworks, seedGenome } from './helpers/networks.js';

@@ -1,9 +1,9 @@
 /** Parity with the WANN reference: activations, forward passes, swing-up physics and episode returns. */
 import { describe, expect, it } from 'vitest';
-import { activate } from '../src/neat/activations.js';
-import { compile, forward } from '../src/neat/plan.js';
-import { swingup } from '../src/envs/swingup.js';
-import { runEpisode } from '../src/eval/episode.js';
+import { activate } from '../src/network/activations.js';
+import { compile, forward } from '../src/network/plan.js';
+import { swingup } from '../src/tasks/swingup.js';
+import { runEpisode } from '../src/rollout/episode.js';
 import { golden, goldenGenome } from './helpers/golden.js';
 
 const STABLE_WEIGHTS = [-1, -0.5, 0.5, 1];

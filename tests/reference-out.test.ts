@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseReferenceOut, ReferenceOutError } from '../src/io/reference-out.js';
-import { compile } from '../src/neat/plan.js';
+import { compile } from '../src/network/plan.js';
 
 const swing = readFileSync(new URL('./fixtures/swing.out', import.meta.url), 'utf8');
 const golden = JSON.parse(readFileSync(new URL('./fixtures/swingup-golden.json', import.meta.url), 'utf8')).nodeOrder as {

@@ -4,12 +4,12 @@ import type { FastifyInstance } from 'fastify';
 import { readFileSync } from 'node:fs';
 import { InlineEvaluator } from '../src/eval/inline.js';
 import { resolveConfig } from '../src/config/load.js';
-import { evolve } from '../src/run/loop.js';
-import { replayChampion } from '../src/run/replay.js';
+import { evolve } from '../src/train/loop.js';
+import { replayChampion } from '../src/assess/replay.js';
 import { HISTORY_CHUNK, LiveHub, MAX_CLIENTS, MAX_PENDING_BYTES, type StreamClient } from '../src/serve/hub.js';
 import { buildServer } from '../src/serve/server.js';
 import { streamFor } from '../src/rng.js';
-import { getClassifyTask, getControlTask } from '../src/envs/registry.js';
+import { getClassifyTask, getControlTask } from '../src/tasks/registry.js';
 import { datasetFor } from '../src/data/datasets.js';
 
 const hub = new LiveHub();
@@ -29,7 +29,7 @@ describe('endpoints', () => {
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('<svg id="network"');
     expect((await app.inject('/app/web/src/main.js')).statusCode).toBe(200);
-    expect((await app.inject('/app/src/neat/plan.js')).body).toContain('export function forward');
+    expect((await app.inject('/app/src/network/plan.js')).body).toContain('export function forward');
     expect((await app.inject('/vendor/uplot/uPlot.esm.js')).statusCode).toBe(200);
     expect((await app.inject('/viewer.css')).statusCode).toBe(200);
   });
@@ -208,7 +208,7 @@ describe('wann serve <run-dir>', () => {
     const { mkdtempSync } = await import('node:fs');
     const { tmpdir } = await import('node:os');
     const { join } = await import('node:path');
-    const { runFilesReporter } = await import('../src/run/files.js');
+    const { runFilesReporter } = await import('../src/rundir/files.js');
     const dir = join(mkdtempSync(join(tmpdir(), 'wann-serve-')), 'run');
     const config = resolveConfig({ task: 'cartpole', seed: 3, generations: 3, population: { size: 16 }, eval: { reps: 1 } });
     await evolve(config, new InlineEvaluator(), [runFilesReporter(dir)]);

@@ -6,9 +6,9 @@
 import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadTask, TaskModuleError } from '../src/envs/modules.js';
-import { runEpisode } from '../src/eval/episode.js';
-import { drawStarts } from '../src/eval/sweep.js';
+import { loadTask, TaskModuleError } from '../src/tasks/modules.js';
+import { runEpisode } from '../src/rollout/episode.js';
+import { drawStarts } from '../src/rollout/sweep.js';
 import { ROOT, wann } from './helpers/cli.js';
 
 // Inside the repository (test-artifacts/ is ignored), so a module's `import ... from 'wann'` resolves to this package.
@@ -109,10 +109,10 @@ describe('backends and a task module', () => {
 
 describe('a task object from the library', () => {
   it('evolves on the inline backend once registered, with the numbers its module gives', async () => {
-    const { registerTask } = await import('../src/envs/registry.js');
-    const { defineControlTask } = await import('../src/envs/define.js');
+    const { registerTask } = await import('../src/tasks/registry.js');
+    const { defineControlTask } = await import('../src/tasks/define.js');
     const { resolveConfig } = await import('../src/config/load.js');
-    const { evolve } = await import('../src/run/loop.js');
+    const { evolve } = await import('../src/train/loop.js');
     const { InlineEvaluator } = await import('../src/eval/inline.js');
     const module = await loadTask(join(EXAMPLE, 'pendulum.js'));
     // The same task as an object: the module's functions under another name.

@@ -1,14 +1,14 @@
 /** The paper's test protocol and weight tuning: known values, real improvement, and the champion file. */
 import { describe, expect, it } from 'vitest';
-import { cartpole } from '../src/envs/cartpole.js';
-import { makeScratch, runEpisode } from '../src/eval/episode.js';
+import { cartpole } from '../src/tasks/cartpole.js';
+import { makeScratch, runEpisode } from '../src/rollout/episode.js';
 import { InlineEvaluator } from '../src/eval/inline.js';
 import { makeChampion, parseChampion, serializeChampion, validateChampion, type Champion } from '../src/io/champion.js';
-import type { Genome } from '../src/neat/genome.js';
-import { compile, forward, forwardWeighted, planWeights } from '../src/neat/plan.js';
-import { testChampion, testStarts } from '../src/run/protocol.js';
-import { replayChampion } from '../src/run/replay.js';
-import { tuneShared, tuneWeights } from '../src/run/tune.js';
+import type { Genome } from '../src/search/genome.js';
+import { compile, forward, forwardWeighted, planWeights } from '../src/network/plan.js';
+import { testChampion, testStarts } from '../src/assess/protocol.js';
+import { replayChampion } from '../src/assess/replay.js';
+import { tuneShared, tuneWeights } from '../src/assess/tune.js';
 import { streamFor } from '../src/rng.js';
 
 /** Cart-pole: push = sum of the four inputs, each through its own connection (a linear controller). */

@@ -6,7 +6,7 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { DEFAULT_CONFIG } from './defaults.js';
 import { dirname, resolve as resolvePath } from 'node:path';
-import { isKnownTask, isTaskModule, TASK_NAMES } from '../envs/registry.js';
+import { isKnownTask, isTaskModule, TASK_NAMES } from '../tasks/registry.js';
 import { jsonDepth, LIMITS, readBounded } from '../io/bounded.js';
 import { readPackageJson } from '../io/package-files.js';
 import type { WannConfig } from './types.js';

@@ -2,7 +2,7 @@
  * A run's configuration. Every field has a documented default (src/config/defaults.ts); a config file names
  * the task and overrides what it wants. Reference names (WANN/p/*.json) are given for each field.
  */
-/** A registered backend's name (eval/create.ts: inline, pool, gpu, and any a user registers) or "auto". */
+/** A registered backend's name (eval/registry.ts: inline, pool, gpu, and any a user registers) or "auto". */
 export type Backend = string;
 
 export interface WannConfig {

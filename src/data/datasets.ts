@@ -2,8 +2,8 @@
  * Dataset loaders by name, for classification tasks (a task names its dataset; see ClassifyTask.dataset).
  * Node-only: loading reads files and a cache. Each split is loaded once per thread and kept.
  */
-import type { ClassifyTask } from '../envs/task.js';
-import type { ImageSet } from '../eval/classify.js';
+import type { ClassifyTask } from '../tasks/task.js';
+import type { ImageSet } from '../rollout/batch.js';
 import { loadMnist } from './mnist.js';
 
 /** Training and test images; a user's task may bring its own (ClassifyTask.load). */

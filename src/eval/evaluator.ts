@@ -2,8 +2,8 @@
  * The evaluator contract: plans in, shared-weight sweep returns out. Every backend (inline, pool, gpu)
  * implements it and gives the same numbers for the same request.
  */
-import type { EpisodeStart } from '../envs/task.js';
-import type { Plan } from '../neat/plan.js';
+import type { EpisodeStart } from '../tasks/task.js';
+import type { Plan } from '../network/plan.js';
 
 export interface SweepRequest {
   /** Task name from the registry (workers look tasks up by name). */

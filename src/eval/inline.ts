@@ -1,8 +1,8 @@
 /** The in-process backend: sweeps every plan on the calling thread. */
-import { getTask } from '../envs/registry.js';
-import type { ForwardKind } from '../neat/network.js';
+import { getTask } from '../tasks/registry.js';
+import type { ForwardKind } from '../network/codegen.js';
 import type { Evaluator, SweepRequest, SweepResult } from './evaluator.js';
-import { sweepRange } from './sweep.js';
+import { sweepRange } from '../rollout/sweep.js';
 
 /**
  * Milliseconds of work between yields to the event loop. Signal handlers run only there, so without yields

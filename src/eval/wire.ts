@@ -11,10 +11,10 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { EpisodeStart } from '../envs/task.js';
+import type { EpisodeStart } from '../tasks/task.js';
 import { packageRoot, readPackageJson } from '../io/package-files.js';
-import type { ForwardKind } from '../neat/network.js';
-import { packPlans, unpackPlans, type PackedPlans } from '../neat/plan-pack.js';
+import type { ForwardKind } from '../network/codegen.js';
+import { packPlans, unpackPlans, type PackedPlans } from '../network/pack.js';
 import type { SweepRequest } from './evaluator.js';
 
 export const CHUNK_FORMAT = 'wann-chunk';

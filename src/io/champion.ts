@@ -10,12 +10,12 @@
 import { existsSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import { loadTask } from '../envs/modules.js';
-import { getTask, isTaskModule, TASK_NAMES } from '../envs/registry.js';
+import { loadTask } from '../tasks/modules.js';
+import { getTask, isTaskModule, TASK_NAMES } from '../tasks/registry.js';
 import { jsonDepth, LIMITS, readBounded, stripBom } from './bounded.js';
 import { readPackageJson } from './package-files.js';
-import type { Genome, NodeKind } from '../neat/genome.js';
-import { compile, PlanError } from '../neat/plan.js';
+import type { Genome, NodeKind } from '../search/genome.js';
+import { compile, PlanError } from '../network/plan.js';
 import { ensureDir, writeFileAtomic } from './atomic.js';
 
 export const CHAMPION_FORMAT = 'wann-champion';

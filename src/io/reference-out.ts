@@ -6,9 +6,9 @@
  * meaningless for WANN) followed by each node's activation id. File index 0 is the bias, 1..nIn the inputs,
  * the last nOut the outputs, the rest hidden nodes in topological order.
  */
-import { isActivationId } from '../neat/activations.js';
-import type { ConnGene, Genome, NodeGene } from '../neat/genome.js';
-import { compile, PlanError } from '../neat/plan.js';
+import { isActivationId } from '../network/activations.js';
+import type { ConnGene, Genome, NodeGene } from '../search/genome.js';
+import { compile, PlanError } from '../network/plan.js';
 
 export class ReferenceOutError extends Error {
   constructor(message: string) {

@@ -8,11 +8,11 @@
  * read holds one piece, not a copy of the whole history (a 50,000-generation run's is 20 MB). At most
  * MAX_CLIENTS are served at once.
  */
-import { getTask, isTaskModule } from '../envs/registry.js';
-import type { Task } from '../envs/task.js';
+import { getTask, isTaskModule } from '../tasks/registry.js';
+import type { Task } from '../tasks/task.js';
 import type { Champion } from '../io/champion.js';
-import { championFile } from '../run/files.js';
-import type { ChampionRecord, GenerationStats, Reporter, RunInfo, RunSummary } from '../run/reporter.js';
+import { championFile } from '../rundir/files.js';
+import type { ChampionRecord, GenerationStats, Reporter, RunInfo, RunSummary } from '../train/reporter.js';
 
 export interface ChampionEntry {
   generation: number;

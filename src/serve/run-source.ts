@@ -6,11 +6,11 @@
 import { closeSync, existsSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadChampion, validateChampion } from '../io/champion.js';
-import type { GenerationStats } from '../run/reporter.js';
+import type { GenerationStats } from '../train/reporter.js';
 import { readConfigJson, resolveConfig } from '../config/load.js';
 import type { WannConfig } from '../config/types.js';
-import { loadTask } from '../envs/modules.js';
-import { lockHolder } from '../run/lock.js';
+import { loadTask } from '../tasks/modules.js';
+import { lockHolder } from '../rundir/lock.js';
 import { LiveHub, type ChampionEntry, type RunStatus } from './hub.js';
 import { ServeError } from './errors.js';
 

@@ -9,12 +9,12 @@ import { dirname, join, sep } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { datasetFor } from '../data/datasets.js';
-import { getTask } from '../envs/registry.js';
+import { getTask } from '../tasks/registry.js';
 import { packageRoot } from '../io/package-files.js';
-import { makeScratch, runEpisode } from '../eval/episode.js';
+import { makeScratch, runEpisode } from '../rollout/episode.js';
 import { championToGenome } from '../io/champion.js';
-import { compile } from '../neat/plan.js';
-import { replayStarts } from '../run/replay.js';
+import { compile } from '../network/plan.js';
+import { replayStarts } from '../assess/replay.js';
 import { ServeError } from './errors.js';
 import { MAX_CLIENTS, type LiveHub, type StreamClient } from './hub.js';
 

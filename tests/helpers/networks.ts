@@ -1,8 +1,8 @@
 /** Random networks for tests: seed genomes fully connected, grown by many random mutations. */
-import type { Genome, NodeGene } from '../../src/neat/genome.js';
-import { cloneGenome } from '../../src/neat/genome.js';
-import { mutate } from '../../src/neat/mutate.js';
-import { compile, type Plan } from '../../src/neat/plan.js';
+import type { Genome, NodeGene } from '../../src/search/genome.js';
+import { cloneGenome } from '../../src/search/genome.js';
+import { mutate } from '../../src/search/mutate.js';
+import { compile, type Plan } from '../../src/network/plan.js';
 import { streamFor } from '../../src/rng.js';
 
 export const ACTS = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];

@@ -1,6 +1,6 @@
 /** Fitness and size curves over generations, drawn with uPlot. */
 import uPlot from 'uplot';
-import type { GenerationStats } from '../../src/run/reporter.js';
+import type { GenerationStats } from '../../src/train/reporter.js';
 
 export class Charts {
   private readonly fitness: uPlot;

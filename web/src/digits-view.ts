@@ -1,11 +1,11 @@
 /**
  * A classification champion at work: test digits with the class it predicts at the slider's weight, its
  * accuracy over every fetched test digit, and which input pixels it reads. Predictions come from the
- * project's own batched forward pass (eval/classify.ts), the code `wann run --weight` scores with, on the
+ * project's own batched forward pass (rollout/batch.ts), the code `wann run --weight` scores with, on the
  * same test images, so the accuracy shown is the one the CLI prints.
  */
-import { accuracy, predict, type ImageSet } from '../../src/eval/classify.js';
-import type { Plan } from '../../src/neat/plan.js';
+import { accuracy, predict, type ImageSet } from '../../src/rollout/batch.js';
+import type { Plan } from '../../src/network/plan.js';
 import { outgoingCounts } from './graph.js';
 
 export interface Digits extends ImageSet {

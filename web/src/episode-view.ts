@@ -4,10 +4,10 @@
  * built-in cart tasks are drawn as a cart and pole; any other task (a user's own) as traces of its
  * observations and of the reward over the episode.
  */
-import type { ControlTask, EpisodeStart } from '../../src/envs/task.js';
-import { makeScratch, runEpisode } from '../../src/eval/episode.js';
-import { networkFn } from '../../src/neat/network.js';
-import type { Plan } from '../../src/neat/plan.js';
+import type { ControlTask, EpisodeStart } from '../../src/tasks/task.js';
+import { makeScratch, runEpisode } from '../../src/rollout/episode.js';
+import { networkFn } from '../../src/network/codegen.js';
+import type { Plan } from '../../src/network/plan.js';
 
 /** Seconds of simulated time per step of the tasks drawn as a cart and pole. */
 const CART_TASKS: Record<string, number> = { swingup: 0.01, cartpole: 0.02 };

@@ -4,8 +4,8 @@
  * never drawn. Nodes are coloured and labelled by activation. With an image's hundreds of inputs, only the
  * inputs the network reads are drawn (the digits view maps where they are).
  */
-import { ACTIVATION_NAMES } from '../../src/neat/activations.js';
-import type { Plan } from '../../src/neat/plan.js';
+import { ACTIVATION_NAMES } from '../../src/network/activations.js';
+import type { Plan } from '../../src/network/plan.js';
 
 export const ACTIVATION_COLOURS: Record<number, string> = {
   1: '#8a94a6', 2: '#e8a33d', 3: '#4f9fdc', 4: '#9b6bd6', 5: '#2fae7a',

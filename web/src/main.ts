@@ -3,12 +3,12 @@
  * shared weight the slider picks: acting in its environment (control tasks) or classifying test digits
  * (classification tasks). All network, physics and prediction code is the project's own.
  */
-import { getTask } from '../../src/envs/registry.js';
-import type { ControlTask, EpisodeStart } from '../../src/envs/task.js';
+import { getTask } from '../../src/tasks/registry.js';
+import type { ControlTask, EpisodeStart } from '../../src/tasks/task.js';
 import type { TaskInfo } from '../../src/serve/hub.js';
 import type { Champion } from '../../src/io/champion.js';
-import { compile, type Plan } from '../../src/neat/plan.js';
-import type { GenerationStats } from '../../src/run/reporter.js';
+import { compile, type Plan } from '../../src/network/plan.js';
+import type { GenerationStats } from '../../src/train/reporter.js';
 import { Charts } from './charts.js';
 import { DigitsView, loadDigits } from './digits-view.js';
 import { simulate, EpisodeView, type EpisodeRun } from './episode-view.js';

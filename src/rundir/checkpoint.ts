@@ -1,0 +1,231 @@
+/**
+ * Checkpoints: a reporter that writes the loop's state after complete generations, and the reader that finds
+ * the newest good one. A checkpoint also records how long history.jsonl and champions.jsonl were at that
+ * moment (after syncing them), so a resume cuts off anything a crashed run appended later.
+ *
+ * Each file is written atomically (temp file, fsync, rename) and carries a checksum of its contents, so a kill
+ * at any instant leaves the previous checkpoint intact and a damaged file is recognised and passed over.
+ */
+import { createHash } from 'node:crypto';
+import { closeSync, existsSync, fstatSync, fsyncSync, openSync, readdirSync, readFileSync, readSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { ensureDirSync, FileWriteError, writeFileAtomicSync } from '../io/atomic.js';
+import type { Genome, NodeKind } from '../search/genome.js';
+import type { WannConfig } from '../config/types.js';
+import type { Task } from '../tasks/task.js';
+import { checkCheckpointContents, checkCoveredFiles } from './checkpoint-check.js';
+import type { LoopState, Reporter, RunSummary } from '../train/reporter.js';
+
+export const CHECKPOINT_FORMAT = 'wann-checkpoint';
+/**
+ * Version 2 packs the population's genomes into flat number arrays; version 3 adds the sha256 of the bytes of
+ * history.jsonl and champions.jsonl it covers. Versions 1 and 2 still load (their files are checked by length).
+ */
+export const CHECKPOINT_VERSION = 3;
+
+export interface Checkpoint {
+  format: typeof CHECKPOINT_FORMAT;
+  version: 1 | 2 | 3;
+  generation: number;
+  state: LoopState;
+  /** Bytes of the run's append-only files that belong to generations up to this one, and (version 3) their sha256. */
+  files: { history: number; champions: number; historySha256?: string; championsSha256?: string };
+  /** sha256 of the JSON of everything above. */
+  checksum: string;
+}
+
+export interface CheckpointSettings {
+  /**
+   * Write after every `every`-th generation; null: after any generation that ends at least COST_RATIO times
+   * as long after the last write as that write took, so checkpoints cost at most about 1/COST_RATIO of the
+   * run: every generation for small populations, less often for big ones (an MNIST population's checkpoint
+   * is tens of megabytes). Always at the end of a run.
+   */
+  every: number | null;
+  /** Keep this many newest checkpoints. */
+  keep: number;
+}
+
+const NAME = /^gen-(\d{6,})\.json$/;
+/** The default cadence (see CheckpointSettings.every). */
+export const COST_RATIO = 20;
+
+/** The checksum of a checkpoint's body, over its JSON text (the writer's text, or the reader's re-serialisation). */
+function digest(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+const KINDS: readonly NodeKind[] = ['bias', 'input', 'output', 'hidden'];
+
+/**
+ * A genome as two flat number arrays: nodes [id, kind, activation]..., connections [innovation delta, source,
+ * target, enabled]... An MNIST population holds millions of connection genes (every initial input -> output
+ * gene stays in the genome, disabled or not), and objects with named fields would make checkpoints 4x larger.
+ */
+interface PackedGenome { n: number[]; c: number[] }
+
+function packGenome(g: Genome): PackedGenome {
+  const n: number[] = [];
+  for (const node of g.nodes) n.push(node.id, KINDS.indexOf(node.kind), node.activation);
+  const c: number[] = [];
+  let last = 0;
+  for (const conn of g.conns) {
+    c.push(conn.innovation - last, conn.source, conn.target, conn.enabled ? 1 : 0);
+    last = conn.innovation;
+  }
+  return { n, c };
+}
+
+function unpackGenome(p: PackedGenome): Genome {
+  const nodes = [];
+  for (let i = 0; i < p.n.length; i += 3) {
+    const kind = KINDS[p.n[i + 1]];
+    if (!kind) throw new Error(`unknown node kind ${p.n[i + 1]}`);
+    nodes.push({ id: p.n[i], kind, activation: p.n[i + 2] });
+  }
+  const conns = [];
+  let innovation = 0;
+  for (let i = 0; i < p.c.length; i += 4) {
+    innovation += p.c[i];
+    conns.push({ innovation, source: p.c[i + 1], target: p.c[i + 2], enabled: p.c[i + 3] === 1 });
+  }
+  return { nodes, conns };
+}
+
+/** The loop state as stored in a version 2 checkpoint. */
+function packState(state: LoopState): unknown {
+  return { ...state, search: { ...state.search, population: state.search.population.map(packGenome) } };
+}
+
+function unpackState(stored: unknown, version: 1 | 2 | 3): LoopState {
+  const state = stored as LoopState;
+  if (version === 1) return state;
+  const population = (state.search.population as unknown as PackedGenome[]).map(unpackGenome);
+  return { ...state, search: { ...state.search, population } };
+}
+
+/**
+ * An append-only file's length and the sha256 of its bytes so far, after flushing it to disk. The hash is
+ * carried forward over the bytes appended since the last call, so a long run's history is not re-read at
+ * every checkpoint (only once, when a resumed run writes its first checkpoint).
+ */
+class AppendedDigest {
+  private hash = createHash('sha256');
+  private length = 0;
+
+  constructor(private readonly file: string) {}
+
+  at(): { length: number; sha256: string } {
+    if (!existsSync(this.file)) return { length: 0, sha256: createHash('sha256').digest('hex') };
+    const fd = openSync(this.file, 'r+');
+    try {
+      fsyncSync(fd);
+      const size = fstatSync(fd).size;
+      if (size < this.length) { this.hash = createHash('sha256'); this.length = 0; } // cut back: start over
+      const buffer = Buffer.alloc(Math.min(1 << 20, Math.max(1, size - this.length)));
+      while (this.length < size) {
+        const n = readSync(fd, buffer, 0, Math.min(buffer.length, size - this.length), this.length);
+        if (n === 0) break;
+        this.hash.update(buffer.subarray(0, n));
+        this.length += n;
+      }
+    } finally {
+      closeSync(fd);
+    }
+    return { length: this.length, sha256: this.hash.copy().digest('hex') };
+  }
+}
+
+export function checkpointReporter(runDir: string, settings: CheckpointSettings): Reporter {
+  const dir = join(runDir, 'checkpoints');
+  // The newest complete generation's state, not yet written. A shallow copy is enough: the search replaces
+  // its population and fitness arrays each generation and never edits a genome it has handed out.
+  let pending: LoopState | null = null;
+  let pendingGeneration = -1;
+  let written = -1;
+  let lastWrite = 0;
+  let lastCost = 0;
+  const history = new AppendedDigest(join(runDir, 'history.jsonl'));
+  const champions = new AppendedDigest(join(runDir, 'champions.jsonl'));
+
+  const write = () => {
+    if (pending === null || pendingGeneration === written) return;
+    const t0 = performance.now();
+    const body = {
+      format: CHECKPOINT_FORMAT,
+      version: CHECKPOINT_VERSION,
+      generation: pendingGeneration,
+      state: packState(pending),
+      files: (() => {
+        const h = history.at();
+        const c = champions.at();
+        return { history: h.length, champions: c.length, historySha256: h.sha256, championsSha256: c.sha256 };
+      })(),
+    };
+    // Serialised once: the checksum is over this text, which is what the reader's JSON.stringify gives back.
+    const text = JSON.stringify(body);
+    const checksum = digest(text);
+    const file = join(dir, `gen-${String(pendingGeneration).padStart(6, '0')}.json`);
+    try {
+      ensureDirSync(dir);
+    } catch (e) {
+      throw new FileWriteError(file, e);
+    }
+    writeFileAtomicSync(file, `${text.slice(0, -1)},"checksum":"${checksum}"}`);
+    written = pendingGeneration;
+    lastWrite = performance.now();
+    lastCost = lastWrite - t0;
+    for (const old of checkpointFiles(runDir).slice(settings.keep)) rmSync(join(dir, old), { force: true });
+  };
+
+  return {
+    generation(stats, _timing, state) {
+      pending = { ...state, search: { ...state.search, innovations: { ...state.search.innovations } } };
+      pendingGeneration = stats.generation;
+      const due = settings.every === null
+        ? performance.now() - lastWrite >= COST_RATIO * lastCost
+        : (stats.generation + 1) % settings.every === 0;
+      if (due) write();
+    },
+    end(_summary: RunSummary) {
+      write(); // the last complete generation, whatever the interval
+    },
+  };
+}
+
+/** Checkpoint file names in runDir/checkpoints, newest first. */
+export function checkpointFiles(runDir: string): string[] {
+  const dir = join(runDir, 'checkpoints');
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).filter((f) => NAME.test(f)).sort().reverse();
+}
+
+export interface Found {
+  checkpoint: Checkpoint | null;
+  /** One line per checkpoint passed over, saying why. */
+  skipped: string[];
+}
+
+/**
+ * The newest checkpoint that parses, matches its checksum, holds what a resume of `config` can use, and whose
+ * covered bytes the run's files still hold (checkpoint-check.ts); those passed over are said in `skipped`.
+ */
+export function latestCheckpoint(runDir: string, config: WannConfig, task: Task): Found {
+  const skipped: string[] = [];
+  for (const name of checkpointFiles(runDir)) {
+    const file = join(runDir, 'checkpoints', name);
+    try {
+      const parsed = JSON.parse(readFileSync(file, 'utf8')) as Checkpoint;
+      const { checksum, ...body } = parsed;
+      if (parsed.format !== CHECKPOINT_FORMAT || ![1, 2, 3].includes(parsed.version)) throw new Error('not a version 1, 2 or 3 checkpoint');
+      if (checksum !== digest(JSON.stringify(body))) throw new Error('checksum mismatch');
+      const checkpoint = { ...parsed, state: unpackState(parsed.state, parsed.version) };
+      checkCheckpointContents(checkpoint, config, task);
+      checkCoveredFiles(checkpoint, runDir);
+      return { checkpoint, skipped };
+    } catch (e) {
+      skipped.push(`${file}: ${(e as Error).message.split('\n')[0]}`);
+    }
+  }
+  return { checkpoint: null, skipped };
+}
