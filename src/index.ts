@@ -10,7 +10,7 @@ import { championToGenome, type Champion } from './io/champion.js';
 import { compile, forward } from './network/plan.js';
 
 export { activate, ACTIVATION_IDS, ACTIVATION_NAMES } from './network/activations.js';
-export type { Genome, NodeGene, ConnGene, NodeKind } from './search/genome.js';
+export type { Genome, NodeGene, ConnGene, NodeKind } from './network/genome.js';
 export { compile, forward, PlanError, type Plan } from './network/plan.js';
 export { packPlans, unpackPlans, type PackedPlans } from './network/pack.js';
 export { WannSearch, type SearchSettings, type SearchState, type Fitness } from './search/wann-search.js';

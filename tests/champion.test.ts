@@ -8,7 +8,7 @@ import {
   serializeChampion,
 } from '../src/io/champion.js';
 import { parseReferenceOut } from '../src/io/reference-out.js';
-import type { Genome } from '../src/search/genome.js';
+import type { Genome } from '../src/network/genome.js';
 
 const swing = parseReferenceOut(readFileSync(new URL('./fixtures/swing.out', import.meta.url), 'utf8'), 5, 1);
 const SWING_INPUTS = ['x', 'xdot', 'cos_theta', 'sin_theta', 'thetadot'];

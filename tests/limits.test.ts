@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { jsonDepth, LIMITS } from '../src/io/bounded.js';
 import { compilable, networkFn, specialized } from '../src/network/codegen.js';
 import { compile } from '../src/network/plan.js';
-import type { Genome } from '../src/search/genome.js';
+import type { Genome } from '../src/network/genome.js';
 
 const ROOT = new URL('../', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'wann-limits-'));

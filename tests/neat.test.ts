@@ -1,6 +1,6 @@
 /** The search's building blocks: mutation invariants, NSGA-II ranking, selection. */
 import { describe, expect, it } from 'vitest';
-import { cloneGenome, enabledConnections, type Genome } from '../src/search/genome.js';
+import { cloneGenome, enabledConnections, type Genome } from '../src/network/genome.js';
 import { chooseMutation, mutate, nodeLayers, type Innovations } from '../src/search/mutate.js';
 import { compile, PlanError } from '../src/network/plan.js';
 import { crowdingDistance, nonDominatedFronts, nsgaRank } from '../src/search/rank.js';

@@ -1,7 +1,7 @@
 /** Forward-pass implementations against the plain interpreter on random, deep and wide networks. */
 import { describe, expect, it } from 'vitest';
-import type { Genome, NodeGene } from '../src/search/genome.js';
-import { cloneGenome } from '../src/search/genome.js';
+import type { Genome, NodeGene } from '../src/network/genome.js';
+import { cloneGenome } from '../src/network/genome.js';
 import { mutate } from '../src/search/mutate.js';
 import { NETWORK_KINDS, interpreted, networkFn, specialized, specializedSource } from '../src/network/codegen.js';
 import { compile, forward, type Plan } from '../src/network/plan.js';

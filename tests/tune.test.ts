@@ -4,7 +4,7 @@ import { cartpole } from '../src/tasks/cartpole.js';
 import { makeScratch, runEpisode } from '../src/rollout/episode.js';
 import { InlineEvaluator } from '../src/eval/inline.js';
 import { makeChampion, parseChampion, serializeChampion, validateChampion, type Champion } from '../src/io/champion.js';
-import type { Genome } from '../src/search/genome.js';
+import type { Genome } from '../src/network/genome.js';
 import { compile, forward, forwardWeighted, planWeights } from '../src/network/plan.js';
 import { testChampion, testStarts } from '../src/assess/protocol.js';
 import { replayChampion } from '../src/assess/replay.js';

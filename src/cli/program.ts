@@ -5,12 +5,12 @@
 import { existsSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { ConfigError } from '../config/load.js';
 import { RunFilesError } from '../rundir/files.js';
 import { getTask, TASK_NAMES } from '../tasks/registry.js';
 import { evolveCommand, untilSignal } from './evolve.js';
-import { ensureDirSync, FileWriteError, writeFileAtomicSync } from '../io/atomic.js';
-import { ChampionError, championPath, loadChampion, makeChampion, serializeChampion, validateChampion, type Champion } from '../io/champion.js';
+import { ensureDirSync, writeFileAtomicSync } from '../io/atomic.js';
+import { InputError } from '../io/errors.js';
+import { championPath, loadChampion, makeChampion, serializeChampion, validateChampion, type Champion } from '../io/champion.js';
 import { LIMITS, readBounded } from '../io/bounded.js';
 import { readPackageJson } from '../io/package-files.js';
 import { parseReferenceOut, ReferenceOutError } from '../io/reference-out.js';
@@ -20,14 +20,11 @@ import { lockRunFolder, runFolderOf } from '../rundir/lock.js';
 import { testChampion } from '../assess/protocol.js';
 import { replayChampion, STANDARD_WEIGHTS } from '../assess/replay.js';
 import { tuneShared, tuneWeights } from '../assess/tune.js';
-import { BackendUnavailableError, backendNames, createEvaluator } from '../eval/registry.js';
-import { TaskModuleError } from '../tasks/modules.js';
-import { GpuUnavailableError } from '../eval/gpu/evaluator.js';
+import { backendNames, createEvaluator } from '../eval/registry.js';
 import { openSource } from '../serve/run-source.js';
-import { ServeError } from '../serve/errors.js';
 
-/** Errors that are the user's input or the machine's refusal (a full disk, no GPU), not our bug: printed as they are, exit code 2. */
-const INPUT_ERRORS = [ConfigError, ChampionError, ReferenceOutError, RunFilesError, ServeError, InvalidArgumentError, FileWriteError, GpuUnavailableError, TaskModuleError, BackendUnavailableError];
+/** Errors that are the user's input or the machine's refusal (io/errors.ts), not our bug: printed as they are, exit code 2. */
+const INPUT_ERRORS = [InputError, InvalidArgumentError];
 
 function integer(name: string, min: number, max = Number.MAX_SAFE_INTEGER) {
   return (value: string): number => {

@@ -10,9 +10,10 @@ import { isKnownTask, isTaskModule, TASK_NAMES } from '../tasks/registry.js';
 import { jsonDepth, LIMITS, readBounded } from '../io/bounded.js';
 import { readPackageJson } from '../io/package-files.js';
 import type { WannConfig } from './types.js';
+import { InputError } from '../io/errors.js';
 
 /** A bad config: `message` is a single line such as `config.population.size: expected ..., got 1.5`. */
-export class ConfigError extends Error {
+export class ConfigError extends InputError {
   override name = 'ConfigError';
 }
 

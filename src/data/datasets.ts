@@ -3,7 +3,7 @@
  * Node-only: loading reads files and a cache. Each split is loaded once per thread and kept.
  */
 import type { ClassifyTask } from '../tasks/task.js';
-import type { ImageSet } from '../rollout/batch.js';
+import type { ImageSet } from '../tasks/task.js';
 import { loadMnist } from './mnist.js';
 
 /** Training and test images; a user's task may bring its own (ClassifyTask.load). */

@@ -11,6 +11,7 @@ import type { Evaluator } from './evaluator.js';
 import { GpuEvaluator, GpuUnavailableError } from './gpu/evaluator.js';
 import { InlineEvaluator } from './inline.js';
 import { PoolEvaluator } from './pool/evaluator.js';
+import { InputError } from '../io/errors.js';
 
 type Settings = Pick<WannConfig['eval'], 'backend' | 'workers'>;
 
@@ -29,7 +30,7 @@ export interface BackendSpec {
 }
 
 /** A backend the machine cannot provide, or that cannot run the task; the message says why and what to do. */
-export class BackendUnavailableError extends Error {}
+export class BackendUnavailableError extends InputError {}
 
 const backends = new Map<string, BackendSpec>();
 

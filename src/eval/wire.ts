@@ -16,6 +16,7 @@ import { packageRoot, readPackageJson } from '../io/package-files.js';
 import type { ForwardKind } from '../network/codegen.js';
 import { packPlans, unpackPlans, type PackedPlans } from '../network/pack.js';
 import type { SweepRequest } from './evaluator.js';
+import { InputError } from '../io/errors.js';
 
 export const CHUNK_FORMAT = 'wann-chunk';
 export const CHUNK_VERSION = 1;
@@ -37,7 +38,7 @@ export interface Chunk {
 }
 
 /** A chunk this build cannot run: another format, version or build. */
-export class ChunkError extends Error {}
+export class ChunkError extends InputError {}
 
 let fingerprint: string | null = null;
 

@@ -8,12 +8,13 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
+import { InputError } from './errors.js';
 
 /**
  * A write that the machine refused (a full disk, a read-only filesystem, a path through a file): names the
  * file and the reason in one line, and keeps the system's code for callers that say what to do about it.
  */
-export class FileWriteError extends Error {
+export class FileWriteError extends InputError {
   readonly code: string;
 
   constructor(readonly file: string, cause: unknown) {

@@ -14,9 +14,10 @@ import { loadTask } from '../tasks/modules.js';
 import { getTask, isTaskModule, TASK_NAMES } from '../tasks/registry.js';
 import { jsonDepth, LIMITS, readBounded, stripBom } from './bounded.js';
 import { readPackageJson } from './package-files.js';
-import type { Genome, NodeKind } from '../search/genome.js';
+import type { Genome, NodeKind } from '../network/genome.js';
 import { compile, PlanError } from '../network/plan.js';
 import { ensureDir, writeFileAtomic } from './atomic.js';
+import { InputError } from './errors.js';
 
 export const CHAMPION_FORMAT = 'wann-champion';
 export const CHAMPION_VERSION = 1;
@@ -41,7 +42,7 @@ export interface Champion {
   run: ChampionRun | null;
 }
 
-export class ChampionError extends Error {
+export class ChampionError extends InputError {
   constructor(message: string) {
     // One line, always: callers print these verbatim.
     super(message.replace(/\s*[\r\n]+\s*/g, ' '));

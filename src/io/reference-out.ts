@@ -7,10 +7,11 @@
  * the last nOut the outputs, the rest hidden nodes in topological order.
  */
 import { isActivationId } from '../network/activations.js';
-import type { ConnGene, Genome, NodeGene } from '../search/genome.js';
+import type { ConnGene, Genome, NodeGene } from '../network/genome.js';
 import { compile, PlanError } from '../network/plan.js';
+import { InputError } from './errors.js';
 
-export class ReferenceOutError extends Error {
+export class ReferenceOutError extends InputError {
   constructor(message: string) {
     super(message.replace(/\s*[\r\n]+\s*/g, ' '));
     this.name = 'ReferenceOutError';

@@ -8,7 +8,7 @@
  */
 import { ACTIVATION_IDS } from './activations.js';
 import { activate } from './activations.js';
-import type { Genome } from '../search/genome.js';
+import type { Genome } from './genome.js';
 
 export interface Plan {
   nInput: number;

@@ -9,14 +9,10 @@
  * and comparable.
  */
 import type { Plan } from '../network/plan.js';
+import type { ImageSet } from '../tasks/task.js';
 import { computeInputSums, forwardLanes, inputOnlySlots, laneSources, type InputSums } from '../network/lanes.js';
 
-/** Images as the evaluators see them: n row-major images of nInput values, and their classes. */
-export interface ImageSet {
-  images: Float64Array;
-  labels: Uint8Array;
-  n: number;
-}
+export type { ImageSet } from '../tasks/task.js';
 
 export const P_MIN = 1e-12;
 const LOG_P_MIN = Math.log(P_MIN);

@@ -10,7 +10,7 @@ import type { Fitness } from '../search/wann-search.js';
 import { shuffle, streamFor } from '../rng.js';
 import { BatchScratch, sweepBatch } from './batch.js';
 import { episodeRunner, makeScratch, runEpisode, type EpisodeScratch } from './episode.js';
-import type { SweepRequest } from '../eval/evaluator.js';
+import type { SweepRequest } from './request.js';
 import { lockstepEpisodes, LockstepScratch } from './lockstep.js';
 
 /** Lockstep and batch buffers, one set per thread (each worker has its own module instance). */

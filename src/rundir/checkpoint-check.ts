@@ -11,9 +11,21 @@ import { join } from 'node:path';
 import type { WannConfig } from '../config/types.js';
 import type { Task } from '../tasks/task.js';
 import { isActivationId } from '../network/activations.js';
-import type { Genome } from '../search/genome.js';
+import type { Genome } from '../network/genome.js';
 import { compile } from '../network/plan.js';
-import type { Checkpoint } from './checkpoint.js';
+import type { LoopState } from '../train/reporter.js';
+
+/** A checkpoint file's contents (checkpoint.ts writes and finds them). */
+export interface Checkpoint {
+  format: 'wann-checkpoint';
+  version: 1 | 2 | 3;
+  generation: number;
+  state: LoopState;
+  /** Bytes of the run's append-only files that belong to generations up to this one, and (version 3) their sha256. */
+  files: { history: number; champions: number; historySha256?: string; championsSha256?: string };
+  /** sha256 of the JSON of everything above. */
+  checksum: string;
+}
 
 /** The most individuals a checkpoint may hold (the config schema's bound). */
 const MAX_POPULATION = 100_000;

@@ -10,10 +10,10 @@ import { createHash } from 'node:crypto';
 import { closeSync, existsSync, fstatSync, fsyncSync, openSync, readdirSync, readFileSync, readSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureDirSync, FileWriteError, writeFileAtomicSync } from '../io/atomic.js';
-import type { Genome, NodeKind } from '../search/genome.js';
+import type { Genome, NodeKind } from '../network/genome.js';
 import type { WannConfig } from '../config/types.js';
 import type { Task } from '../tasks/task.js';
-import { checkCheckpointContents, checkCoveredFiles } from './checkpoint-check.js';
+import { checkCheckpointContents, checkCoveredFiles, type Checkpoint } from './checkpoint-check.js';
 import type { LoopState, Reporter, RunSummary } from '../train/reporter.js';
 
 export const CHECKPOINT_FORMAT = 'wann-checkpoint';
@@ -23,16 +23,7 @@ export const CHECKPOINT_FORMAT = 'wann-checkpoint';
  */
 export const CHECKPOINT_VERSION = 3;
 
-export interface Checkpoint {
-  format: typeof CHECKPOINT_FORMAT;
-  version: 1 | 2 | 3;
-  generation: number;
-  state: LoopState;
-  /** Bytes of the run's append-only files that belong to generations up to this one, and (version 3) their sha256. */
-  files: { history: number; champions: number; historySha256?: string; championsSha256?: string };
-  /** sha256 of the JSON of everything above. */
-  checksum: string;
-}
+export type { Checkpoint } from './checkpoint-check.js';
 
 export interface CheckpointSettings {
   /**

@@ -12,8 +12,9 @@ import { makeChampion, serializeChampion } from '../io/champion.js';
 import type { WannConfig } from '../config/types.js';
 import type { ChampionRecord, GenerationStats, Reporter, RunInfo } from '../train/reporter.js';
 import { championToWrite } from './tunings.js';
+import { InputError } from '../io/errors.js';
 
-export class RunFilesError extends Error {}
+export class RunFilesError extends InputError {}
 
 /** Where a resumed run picks its files up: their lengths at the checkpoint, and the champion then. */
 export interface FilesResume {

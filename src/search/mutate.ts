@@ -4,7 +4,7 @@
  * reference. New connections only go from a lower to a strictly higher layer, so networks stay feed-forward.
  */
 import { randInt, shuffle, type Rng } from '../rng.js';
-import type { ConnGene, Genome } from './genome.js';
+import type { ConnGene, Genome } from '../network/genome.js';
 
 export type MutationKind = 'addConnection' | 'addNode' | 'enable' | 'changeActivation';
 

@@ -7,7 +7,7 @@
  * reproduced from its seed alone.
  */
 import { randInt, streamFor } from '../rng.js';
-import { cloneGenome, enabledConnections, type Genome, type NodeGene } from './genome.js';
+import { cloneGenome, enabledConnections, type Genome, type NodeGene } from '../network/genome.js';
 import { mutate, type Innovations, type MutationOdds } from './mutate.js';
 import { nsgaRank, type CrowdingScale } from './rank.js';
 

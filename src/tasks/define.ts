@@ -13,11 +13,11 @@
  */
 import { isActivationId } from '../network/activations.js';
 import type { Rng } from '../random.js';
-import type { ClassifyTask, ControlTask, EpisodeStart, Task } from './task.js';
-import type { ImageSet } from '../rollout/batch.js';
+import type { ClassifyTask, ControlTask, EpisodeStart, ImageSet, Task } from './task.js';
+import { InputError } from '../io/errors.js';
 
 /** A task declaration that cannot be used; the message names the field and what was expected. */
-export class TaskDefinitionError extends Error {}
+export class TaskDefinitionError extends InputError {}
 
 /** Marks what defineControlTask / defineClassifyTask made, so a module's default export can be recognised. */
 export const DEFINED = Symbol.for('wann.task');

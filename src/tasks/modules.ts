@@ -13,9 +13,10 @@ import { streamFor } from '../rng.js';
 import { isDefinedTask, TaskDefinitionError } from './define.js';
 import { getTask, isTaskModule, registerTaskModule } from './registry.js';
 import type { ClassifyTask, ControlTask, Task } from './task.js';
+import { InputError } from '../io/errors.js';
 
 /** A task module that cannot be used; the message names the module and what was expected. */
-export class TaskModuleError extends Error {}
+export class TaskModuleError extends InputError {}
 
 /** Task module sources larger than this are refused before reading (a task is code, not data). */
 const MAX_MODULE_BYTES = 4 << 20;

@@ -11,7 +11,6 @@
  * the same for every dataset (rollout/batch.ts).
  */
 import type { Rng } from '../random.js';
-import type { ImageSet } from '../rollout/batch.js';
 import type { PhysicsSource } from './physics.js';
 
 /**
@@ -74,6 +73,13 @@ export interface ControlTask<S = unknown> extends TaskData {
   readonly lanes?: LaneDynamics;
   /** Optional fast path: the dynamics as JS/WGSL text, which the GPU backend needs (physics.ts). */
   readonly physics?: PhysicsSource;
+}
+
+/** Images as the evaluators see them: n row-major images of nInput values, and their classes. */
+export interface ImageSet {
+  images: Float64Array;
+  labels: Uint8Array;
+  n: number;
 }
 
 /** Classify images: one forward pass per image, softmax over the outputs (reference: classify_gym.py). */

@@ -9,7 +9,7 @@ import type { Evaluator } from '../eval/evaluator.js';
 import { datasetFor } from '../data/datasets.js';
 import { batchAccuracy } from '../rollout/batch.js';
 import { fitnessOf, generationBatch, generationStarts } from '../rollout/sweep.js';
-import { enabledConnections, enabledOnly } from '../search/genome.js';
+import { enabledConnections, enabledOnly } from '../network/genome.js';
 import { compile } from '../network/plan.js';
 import { WannSearch, type Fitness, type SearchState } from '../search/wann-search.js';
 import type { ChampionRecord, GenerationStats, LoopState, Reporter, RunInfo, RunSummary } from './reporter.js';

@@ -6,7 +6,7 @@
 import { getHeapStatistics } from 'node:v8';
 import type { WannConfig } from '../config/types.js';
 import type { Task } from '../tasks/task.js';
-import { RunFilesError } from '../rundir/files.js';
+import { InputError } from '../io/errors.js';
 
 /**
  * Heap bytes per gene (node or connection) while a generation is bred, compiled and checkpointed: 64 bytes
@@ -26,6 +26,6 @@ export function checkPopulationMemory(config: WannConfig, task: Task, limit = ge
   const need = initialPopulationBytes(config, task);
   if (need <= 0.8 * limit) return;
   const gb = (x: number) => `${(x / 1e9).toFixed(1)} GB`;
-  throw new RunFilesError(`population.size ${config.population.size}: a ${task.name} population that size needs about ${gb(need)} of memory from its first generation, `
+  throw new InputError(`population.size ${config.population.size}: a ${task.name} population that size needs about ${gb(need)} of memory from its first generation, `
     + `more than this process may use (${gb(limit)}); use a smaller population, or allow more with NODE_OPTIONS=--max-old-space-size=<MB>`);
 }

@@ -4,7 +4,7 @@
  */
 import type { WannConfig } from '../config/types.js';
 import type { Task } from '../tasks/task.js';
-import type { Genome } from '../search/genome.js';
+import type { Genome } from '../network/genome.js';
 import type { SearchState, SecondObjective } from '../search/wann-search.js';
 
 /** One generation's summary: exactly what history.jsonl holds (no wall-clock figures, so runs compare byte for byte). */

@@ -1,6 +1,6 @@
 /** The reference's golden outputs for swing.out (tests/fixtures/swingup-golden.json) and a genome built from them. */
 import { readFileSync } from 'node:fs';
-import type { Genome, NodeGene } from '../../src/search/genome.js';
+import type { Genome, NodeGene } from '../../src/network/genome.js';
 
 export interface Golden {
   weights: number[];

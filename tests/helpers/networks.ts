@@ -1,6 +1,6 @@
 /** Random networks for tests: seed genomes fully connected, grown by many random mutations. */
-import type { Genome, NodeGene } from '../../src/search/genome.js';
-import { cloneGenome } from '../../src/search/genome.js';
+import type { Genome, NodeGene } from '../../src/network/genome.js';
+import { cloneGenome } from '../../src/network/genome.js';
 import { mutate } from '../../src/search/mutate.js';
 import { compile, type Plan } from '../../src/network/plan.js';
 import { streamFor } from '../../src/rng.js';

@@ -25,9 +25,10 @@ import type { Plan } from '../../network/plan.js';
 import { P_MIN } from '../../rollout/batch.js';
 import type { Evaluator, SweepRequest, SweepResult } from '../evaluator.js';
 import { episodeKernel, MEAN_KERNEL, networkKernel } from './kernels.js';
+import { InputError } from '../../io/errors.js';
 
 /** Thrown when no GPU mode is available; the message says what was tried and what to do. */
-export class GpuUnavailableError extends Error {}
+export class GpuUnavailableError extends InputError {}
 
 interface GpuContext { adapter: GPUAdapter; device: GPUDevice }
 interface GpuJsModule {
