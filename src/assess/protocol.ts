@@ -10,8 +10,8 @@ import { episodeRunner, makeScratch, runEpisode } from '../rollout/episode.js';
 import { championToGenome, type Champion } from '../io/champion.js';
 import { weightedNetwork, type NetworkFn } from '../network/codegen.js';
 import { compile, planWeights } from '../network/plan.js';
-import { streamFor } from '../rng.js';
 import { replayStarts, STANDARD_WEIGHTS } from './replay.js';
+import { streams } from '../streams.js';
 
 export type ConditionResult = { mean: number; std: number; episodes: number } | { missing: string };
 
@@ -31,7 +31,7 @@ export interface TestResult {
 
 /** The shared weight of the `draw`-th random-shared-weight test: w ~ U(-2, 2), the same for every task kind. */
 export function randomSharedWeight(seed: number, draw: number): number {
-  return 4 * streamFor(seed, 'test', 'random-shared', draw)() - 2;
+  return 4 * streams.testRandomShared(seed, draw)() - 2;
 }
 
 function stats(returns: number[]): { mean: number; std: number; episodes: number } {
@@ -59,7 +59,7 @@ export function testChampion(champion: Champion, options: { episodes?: number; s
   const run = (net: NetworkFn, w: (e: number) => number) => starts.map((s, e) => runEpisode(task, net, w(e), s, scratch).totalReward);
 
   const randomWeights = stats(starts.map((s, e) => {
-    const rng = streamFor(seed, 'test', 'random-weights', e);
+    const rng = streams.testRandomWeights(seed, e);
     const own = genome.conns.map(() => 4 * rng() - 2);
     return runEpisode(task, weightedNetwork(plan, planWeights(plan, own)), 1, s, scratch).totalReward;
   }));

@@ -8,6 +8,7 @@ import { drawStarts } from '../rollout/sweep.js';
 import { episodeRunner } from '../rollout/episode.js';
 import { championToGenome, type Champion } from '../io/champion.js';
 import { compile } from '../network/plan.js';
+import { startStreams } from '../streams.js';
 
 export const STANDARD_WEIGHTS: readonly number[] = [-2, -1, -0.5, 0.5, 1, 2];
 
@@ -35,7 +36,7 @@ export interface ReplayResult {
 
 /** Episodes first..first+count-1 of `wann run --seed seed` (and of `wann test`, and of the viewer). */
 export function replayStarts(task: ControlTask, seed: number, count: number, first = 0): EpisodeStart[] {
-  return drawStarts(task, count, (e) => [seed, 'replay', first + e]);
+  return drawStarts(task, count, startStreams.replay(seed, first));
 }
 
 export function replayChampion(champion: Champion, options: ReplayOptions = {}): ReplayResult {

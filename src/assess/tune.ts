@@ -11,12 +11,12 @@ import type { EpisodeStart } from '../tasks/task.js';
 import { championToGenome, type Champion } from '../io/champion.js';
 import { compile, planWeights } from '../network/plan.js';
 import { gaussian } from '../random.js';
-import { streamFor } from '../rng.js';
 import { drawStarts } from '../rollout/sweep.js';
+import { startStreams, streams } from '../streams.js';
 
 /** Training episodes: streams named 'tune', so they never coincide with the test episodes ('replay'). */
 function trainingStarts(taskName: string, seed: number, label: string | number, episodes: number): EpisodeStart[] {
-  return drawStarts(getControlTask(taskName), episodes, (e) => [seed, 'tune', label, e]);
+  return drawStarts(getControlTask(taskName), episodes, startStreams.tune(seed, label));
 }
 
 /** Multiples of `step` in [from, to], 0 excluded (a zero weight silences every connection). */
@@ -93,7 +93,7 @@ export async function tuneWeights(champion: Champion, start: number, evaluator: 
     return Array.from(returns);
   };
   for (let g = 0; g < generations; g++) {
-    const rng = streamFor(seed, 'tune-weights', g);
+    const rng = streams.tuneWeights(seed, g);
     const noise = Array.from({ length: pairs }, () => Float64Array.from({ length: n }, () => gaussian(rng)));
     const starts = trainingStarts(champion.task, seed, `weights-${g}`, episodes);
     const scores = await evaluate(candidates(noise), starts);

@@ -12,6 +12,7 @@ import { BatchScratch, sweepBatch } from './batch.js';
 import { episodeRunner, makeScratch, runEpisode, type EpisodeScratch } from './episode.js';
 import type { SweepRequest } from './request.js';
 import { lockstepEpisodes, LockstepScratch } from './lockstep.js';
+import { startStreams, streams } from '../streams.js';
 
 /** Lockstep and batch buffers, one set per thread (each worker has its own module instance). */
 const lockstepScratch = new LockstepScratch();
@@ -93,7 +94,7 @@ export function drawStarts(task: ControlTask, count: number, name: (i: number) =
 
 /** The episode starts of a generation's reps, drawn from streams named by (run seed, generation, rep). */
 export function generationStarts(task: ControlTask, seed: number, generation: number, reps: number): EpisodeStart[] {
-  return drawStarts(task, reps, (r) => [seed, 'episode', generation, r]);
+  return drawStarts(task, reps, startStreams.episode(seed, generation));
 }
 
 /**
@@ -101,7 +102,7 @@ export function generationStarts(task: ControlTask, seed: number, generation: nu
  * set drawn from the stream (run seed, "batch", generation), shared by the whole population (docs/algorithm.md §4).
  */
 export function generationBatch(seed: number, generation: number, trainSize: number, size: number): Int32Array {
-  const order = shuffle(streamFor(seed, 'batch', generation), Array.from({ length: trainSize }, (_, i) => i));
+  const order = shuffle(streams.batch(seed, generation), Array.from({ length: trainSize }, (_, i) => i));
   return Int32Array.from(order.slice(0, Math.min(size, trainSize)));
 }
 

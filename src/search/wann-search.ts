@@ -6,10 +6,11 @@
  * Randomness: every draw comes from a stream named by (seed, purpose, generation[, child]), so a run is
  * reproduced from its seed alone.
  */
-import { randInt, streamFor } from '../rng.js';
+import { randInt } from '../rng.js';
 import { cloneGenome, enabledConnections, type Genome, type NodeGene } from '../network/genome.js';
 import { mutate, type Innovations, type MutationOdds } from './mutate.js';
 import { nsgaRank, type CrowdingScale } from './rank.js';
+import { streams } from '../streams.js';
 
 export interface SearchSettings {
   seed: number;
@@ -87,7 +88,7 @@ export class WannSearch {
     const nodes: NodeGene[] = [{ id: 0, kind: 'bias', activation: 1 }];
     for (let i = 1; i <= nInput; i++) nodes.push({ id: i, kind: 'input', activation: 1 });
     for (let o = 1; o <= nOutput; o++) nodes.push({ id: nInput + o, kind: 'output', activation: 1 });
-    const rng = streamFor(seed, 'init');
+    const rng = streams.init(seed);
     const population: Genome[] = [];
     for (let p = 0; p < popSize; p++) {
       const conns = [];
@@ -108,7 +109,7 @@ export class WannSearch {
   private breed(parents: Genome[], fitness: Fitness[], generation: number): Genome[] {
     const { seed, popSize, cullRatio, eliteRatio, tournamentSize, probMoo } = this.settings;
     // One objective pair per generation: [mean, 1/connections] with probability probMoo, else [mean, max].
-    const useConnections = streamFor(seed, 'objective', generation)() < probMoo;
+    const useConnections = streams.objective(seed, generation)() < probMoo;
     this.lastObjective = useConnections ? 'connections' : 'max';
     const objectives = parents.map((g, i): [number, number] => {
       const second = useConnections ? 1 / Math.max(1, enabledConnections(g)) : fitness[i].max;
@@ -121,7 +122,7 @@ export class WannSearch {
     const nElites = Math.floor(pool.length * eliteRatio);
     const children: Genome[] = pool.slice(0, nElites).map((i) => cloneGenome(parents[i]));
 
-    const pick = streamFor(seed, 'select', generation);
+    const pick = streams.select(seed, generation);
     // The pool is sorted best first, so a tournament's winner is its lowest index; the child copies the
     // better of two winners (crossover is off), making the effective tournament 2 x tournamentSize.
     const tournament = () => {
@@ -132,7 +133,7 @@ export class WannSearch {
     for (let c = children.length; c < popSize; c++) {
       const parent = Math.min(tournament(), tournament());
       const child = cloneGenome(parents[pool[parent]]);
-      mutate(child, streamFor(seed, 'mutate', generation, c), this.settings.mutation, this.settings.activations, this.state.innovations);
+      mutate(child, streams.mutate(seed, generation, c), this.settings.mutation, this.settings.activations, this.state.innovations);
       children.push(child);
     }
     return children;

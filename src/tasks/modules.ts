@@ -9,11 +9,11 @@ import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { streamFor } from '../rng.js';
 import { isDefinedTask, TaskDefinitionError } from './define.js';
 import { getTask, isTaskModule, registerTaskModule } from './registry.js';
 import type { ClassifyTask, ControlTask, Task } from './task.js';
 import { InputError } from '../io/errors.js';
+import { streams } from '../streams.js';
 
 /** A task module that cannot be used; the message names the module and what was expected. */
 export class TaskModuleError extends InputError {}
@@ -79,7 +79,7 @@ function tryControl(task: ControlTask): void {
       throw new Error(`${what} threw: ${oneLine(e)}`);
     }
   };
-  const start = call('drawStart()', () => task.drawStart(streamFor('task-check', task.name)));
+  const start = call('drawStart()', () => task.drawStart(streams.taskCheck(task.name)));
   if (typeof start !== 'object' || start === null || !('seed' in start || 'state' in start)) throw new Error('drawStart() must return { seed } or { state }');
   const state = call('reset()', () => task.reset(start));
   const obs = new Float64Array(task.nInput).fill(NaN);

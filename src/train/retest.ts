@@ -10,6 +10,7 @@ import type { EpisodeStart, Task } from '../tasks/task.js';
 import type { Evaluator } from '../eval/evaluator.js';
 import { drawStarts, fitnessOf } from '../rollout/sweep.js';
 import type { Plan } from '../network/plan.js';
+import { startStreams } from '../streams.js';
 
 export interface Verified {
   returns: number[];
@@ -21,7 +22,7 @@ export interface Verified {
 
 /** The re-test's episode starts: streams named (run seed, 'retest', generation, i), apart from every other set. */
 export function retestStarts(task: Task & { kind: 'control' }, seed: number, generation: number, count: number): EpisodeStart[] {
-  return drawStarts(task, count, (i) => [seed, 'retest', generation, i]);
+  return drawStarts(task, count, startStreams.retest(seed, generation));
 }
 
 /**
