@@ -180,3 +180,33 @@ describe('bad configs are rejected with a one-line message', () => {
     rejects(() => loadConfig(tmp), `cannot read ${tmp}: is a directory`);
   });
 });
+
+describe('one source of truth for the config', () => {
+  it('the schema lists every field of DEFAULT_CONFIG, with its default, and no other', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { DEFAULT_CONFIG } = await import('../src/config/defaults.js');
+    const schema = JSON.parse(readFileSync(new URL('../configs/schema.json', import.meta.url), 'utf8'));
+    type Node = { properties?: Record<string, Node>; default?: unknown; type?: unknown };
+    const fromSchema: Record<string, unknown> = {};
+    const walk = (node: Node, path: string) => {
+      for (const [key, child] of Object.entries(node.properties ?? {})) {
+        if (key === '$schema' || (path === '' && key === 'task')) continue;
+        const at = path ? `${path}.${key}` : key;
+        if (child.properties) walk(child, at);
+        else fromSchema[at] = child.default;
+      }
+    };
+    walk(schema, '');
+    const fromDefaults: Record<string, unknown> = {};
+    const flat = (obj: Record<string, unknown>, path: string) => {
+      for (const [key, value] of Object.entries(obj)) {
+        const at = path ? `${path}.${key}` : key;
+        if (value !== null && typeof value === 'object' && !Array.isArray(value)) flat(value as Record<string, unknown>, at);
+        else fromDefaults[at] = value;
+      }
+    };
+    flat(DEFAULT_CONFIG as unknown as Record<string, unknown>, '');
+    expect(Object.keys(fromSchema).sort()).toEqual(Object.keys(fromDefaults).sort());
+    for (const [at, value] of Object.entries(fromDefaults)) expect(fromSchema[at], at).toEqual(value);
+  });
+});

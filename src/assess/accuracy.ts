@@ -13,6 +13,7 @@ import { compile, planWeights, type Plan } from '../network/plan.js';
 import { randomSharedWeight } from './protocol.js';
 import { STANDARD_WEIGHTS } from './replay.js';
 import { weightGrid } from './tune.js';
+import { meanStd } from './stats.js';
 
 export interface AccuracyResult {
   task: string;
@@ -37,8 +38,7 @@ export function testClassifier(champion: Champion, options: { draws?: number; se
   const votes = predictAt(plan, test, STANDARD_WEIGHTS);
   STANDARD_WEIGHTS.forEach((w, k) => { perWeight[String(w)] = accuracy(votes[k], test.labels); });
   const random = accuracies(plan, test, Array.from({ length: draws }, (_, d) => randomSharedWeight(seed, d)));
-  const mean = random.reduce((a, b) => a + b, 0) / draws;
-  const std = Math.sqrt(random.reduce((a, r) => a + (r - mean) ** 2, 0) / draws);
+  const { mean, std } = meanStd(random);
   const tunedShared = champion.sharedWeight === null
     ? { missing: 'no tuned shared weight (run: wann tune <champion> --shared)' }
     : { accuracy: accuracies(plan, test, [champion.sharedWeight])[0], weight: champion.sharedWeight };

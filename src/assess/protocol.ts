@@ -12,6 +12,7 @@ import { weightedNetwork, type NetworkFn } from '../network/codegen.js';
 import { compile, planWeights } from '../network/plan.js';
 import { replayStarts, STANDARD_WEIGHTS } from './replay.js';
 import { streams } from '../streams.js';
+import { meanStd } from './stats.js';
 
 export type ConditionResult = { mean: number; std: number; episodes: number } | { missing: string };
 
@@ -35,9 +36,7 @@ export function randomSharedWeight(seed: number, draw: number): number {
 }
 
 function stats(returns: number[]): { mean: number; std: number; episodes: number } {
-  const mean = returns.reduce((a, b) => a + b, 0) / returns.length;
-  const std = Math.sqrt(returns.reduce((a, r) => a + (r - mean) ** 2, 0) / returns.length);
-  return { mean, std, episodes: returns.length };
+  return { ...meanStd(returns), episodes: returns.length };
 }
 
 /** Initial states of the test episodes: those of `wann run --seed seed`. */

@@ -9,8 +9,10 @@ import { episodeRunner } from '../rollout/episode.js';
 import { championToGenome, type Champion } from '../io/champion.js';
 import { compile } from '../network/plan.js';
 import { startStreams } from '../streams.js';
+import { meanStd } from './stats.js';
 
-export const STANDARD_WEIGHTS: readonly number[] = [-2, -1, -0.5, 0.5, 1, 2];
+export { STANDARD_WEIGHTS } from '../config/defaults.js';
+import { STANDARD_WEIGHTS } from '../config/defaults.js';
 
 export interface ReplayOptions {
   weights?: readonly number[];
@@ -57,9 +59,9 @@ export function replayChampion(champion: Champion, options: ReplayOptions = {}):
       steps += r.steps;
       return r.totalReward;
     });
-    const mean = rs.reduce((a, b) => a + b, 0) / rs.length;
+    const { mean, std: deviation } = meanStd(rs);
     returns[String(w)] = mean;
-    std[String(w)] = Math.sqrt(rs.reduce((a, r) => a + (r - mean) ** 2, 0) / rs.length);
+    std[String(w)] = deviation;
     total += mean;
   }
   return { task: task.name, episodes, weights: [...weights], steps, returns, std, mean: total / weights.length };

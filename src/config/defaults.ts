@@ -29,6 +29,9 @@
  */
 import type { WannConfig } from './types.js';
 
+/** The paper's shared weights: every network is scored at each (reference: alg_wDist "standard"). */
+export const STANDARD_WEIGHTS: readonly number[] = [-2, -1, -0.5, 0.5, 1, 2];
+
 /** Everything but `task`. Deep-frozen so no caller can change the defaults another run sees. */
 export const DEFAULT_CONFIG: Readonly<Omit<WannConfig, 'task'>> = deepFreeze({
   seed: 0,
@@ -37,7 +40,7 @@ export const DEFAULT_CONFIG: Readonly<Omit<WannConfig, 'task'>> = deepFreeze({
   population: { size: 128, initEnable: 0.5 },
   mutation: { addConnection: 0.2, addNode: 0.25, enable: 0.05, changeActivation: 0.5 },
   selection: { cullRatio: 0.2, eliteRatio: 0.2, tournamentSize: 8, probMoo: 0.8, crowding: 'range' },
-  eval: { reps: 4, bestReps: 20, batchSize: null, weights: [-2, -1, -0.5, 0.5, 1, 2], backend: 'inline', workers: null },
+  eval: { reps: 4, bestReps: 20, batchSize: null, weights: [...STANDARD_WEIGHTS], backend: 'inline', workers: null },
 });
 
 function deepFreeze<T>(value: T): T {

@@ -53,10 +53,6 @@ export function ensureDirSync(dir: string): void {
   }
 }
 
-export async function ensureDir(dir: string): Promise<void> {
-  ensureDirSync(dir);
-}
-
 /** A hidden sibling of `file`, unique per process and call so concurrent writers never share one. */
 function tempPath(file: string): string {
   const dir = path.dirname(file);
@@ -78,7 +74,7 @@ function syncDir(dir: string): void {
   }
 }
 
-/** Writes `data` (UTF-8) to `file` atomically. The parent directory must exist (see ensureDir). */
+/** Writes `data` (UTF-8) to `file` atomically. The parent directory must exist (see ensureDirSync). */
 export async function writeFileAtomic(file: string, data: string): Promise<void> {
   const tmp = tempPath(file);
   try {

@@ -16,7 +16,7 @@ import { jsonDepth, LIMITS, readBounded, stripBom } from './bounded.js';
 import { readPackageJson } from './package-files.js';
 import type { Genome, NodeKind } from '../network/genome.js';
 import { compile, PlanError } from '../network/plan.js';
-import { ensureDir, writeFileAtomic } from './atomic.js';
+import { ensureDirSync, writeFileAtomic } from './atomic.js';
 import { InputError } from './errors.js';
 
 export const CHAMPION_FORMAT = 'wann-champion';
@@ -347,6 +347,6 @@ export async function loadChampion(file: string): Promise<Champion> {
 /** Writes a champion atomically (creating the directory), in canonical form. */
 export async function saveChampion(file: string, ch: Champion): Promise<void> {
   const text = serializeChampion(validateChampion(ch));
-  await ensureDir(path.dirname(file));
+  ensureDirSync(path.dirname(file));
   await writeFileAtomic(file, text);
 }

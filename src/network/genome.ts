@@ -24,18 +24,6 @@ export interface Genome {
   conns: ConnGene[];
 }
 
-export function countInputs(g: Genome): number {
-  let n = 0;
-  for (const node of g.nodes) if (node.kind === 'input') n++;
-  return n;
-}
-
-export function countOutputs(g: Genome): number {
-  let n = 0;
-  for (const node of g.nodes) if (node.kind === 'output') n++;
-  return n;
-}
-
 /** Number of enabled connections: the complexity objective of the search. */
 export function enabledConnections(g: Genome): number {
   let n = 0;
