@@ -9,7 +9,7 @@ import { loadConfig, type ConfigOverrides } from '../config/load.js';
 import type { Backend, WannConfig } from '../config/types.js';
 import { loadTask } from '../tasks/modules.js';
 import { getTask } from '../tasks/registry.js';
-import { createEvaluator } from '../eval/registry.js';
+import { backendNames, createEvaluator } from '../eval/registry.js';
 import { checkpointReporter } from '../rundir/checkpoint.js';
 import { RunFilesError, runFilesReporter } from '../rundir/files.js';
 import { evolve, InterruptedBeforeFirstGeneration } from '../train/loop.js';
@@ -22,6 +22,8 @@ import { lockRunFolder, type RunLock } from '../rundir/lock.js';
 import { assertRunFolder, planResume, type ResumePlan } from '../rundir/resume.js';
 import { LiveHub } from '../serve/hub.js';
 import type { startServer } from '../serve/server.js';
+import { Command, Option } from 'commander';
+import { integer } from './args.js';
 
 export interface EvolveFlags {
   seed?: number;
@@ -62,7 +64,7 @@ async function stopped(signal: string, out: string, lastGeneration: number, clos
   process.exit(EXIT_CODE[signal]);
 }
 
-export async function evolveCommand(configPath: string | undefined, opts: EvolveFlags): Promise<void> {
+async function evolveAction(configPath: string | undefined, opts: EvolveFlags): Promise<void> {
   const print = (line: string) => process.stdout.write(line + '\n');
   const overrides: ConfigOverrides = { seed: opts.seed, generations: opts.generations, eval: { backend: opts.backend, workers: opts.workers } };
   if (opts.resume && opts.out) throw new RunFilesError('--out: not allowed with --resume (the run continues in its own directory)');
@@ -163,4 +165,24 @@ async function runLocked(config: WannConfig, out: string, plan: ResumePlan | nul
     hub.closeAll();
     await server.app.close();
   }
+}
+
+export function evolveCommand(): Command {
+  return new Command('evolve')
+    .description('evolve a weight-agnostic network for the task a config names, writing champion.json, history.jsonl, config.json and checkpoints')
+    .argument('[config]', 'config file (see configs/*.json and configs/schema.json); optional with --resume')
+    .option('--seed <n>', 'run seed (overrides the config)', integer('--seed', 0, 2 ** 32 - 1))
+    .option('--generations <n>', 'generations to run (overrides the config)', integer('--generations', 1))
+    .option('--out <dir>', 'output directory (default: runs/<task>-<timestamp>)')
+    .addOption(new Option('--backend <name>', 'evaluation backend (overrides the config)').choices(backendNames()))
+    .option('--workers <n>', 'worker threads for the pool backend', integer('--workers', 1, 256))
+    .option('--resume <run-dir>', 'continue a stopped or crashed run from its newest good checkpoint')
+    .option('--force', 'with --resume: continue even though the config differs from the run\'s')
+    .option('--checkpoint-every <n>', 'write a checkpoint every n generations (default: as often as keeps checkpointing under about 5% of the run time)', integer('--checkpoint-every', 1))
+    .option('--keep-checkpoints <k>', 'keep the k newest checkpoints', integer('--keep-checkpoints', 1, 1000), 3)
+    .option('--quiet', 'print only the final line')
+    .option('--serve', 'serve the live viewer while evolving (and after, until Ctrl-C)')
+    .option('--port <n>', 'viewer port with --serve (default: a free one)', integer('--port', 0, 65535))
+    .option('--host <address>', 'viewer address with --serve', '127.0.0.1')
+    .action(evolveAction);
 }
