@@ -1,5 +1,6 @@
 /**
- * The library API: everything the CLI does, callable from Node. A typical use:
+ * The library API: everything the CLI does, callable from Node. Internals each layer exports are also at
+ * subpaths (`wann/network`, `wann/search`, `wann/tasks`, `wann/eval`). A typical use:
  *
  *   import { loadChampion, policyOf } from 'wann';
  *   const champion = await loadChampion('champion.json');
@@ -28,7 +29,7 @@ export { runEpisode, type EpisodeResult } from './rollout/episode.js';
 export type { Evaluator, SweepRequest, SweepResult } from './eval/evaluator.js';
 export { InlineEvaluator } from './eval/inline.js';
 export { PoolEvaluator } from './eval/pool/evaluator.js';
-export { createEvaluator } from './eval/registry.js';
+export { createEvaluator, registerBackend, backendNames, BackendUnavailableError, type BackendSpec } from './eval/registry.js';
 export { loadConfig, resolveConfig, ConfigError } from './config/load.js';
 export { DEFAULT_CONFIG } from './config/defaults.js';
 export type { WannConfig } from './config/types.js';
@@ -38,6 +39,14 @@ export {
 } from './io/champion.js';
 export { parseReferenceOut, ReferenceOutError } from './io/reference-out.js';
 export { evolve } from './train/loop.js';
+// The CLI's reporters, so a library run writes the same run folder and progress lines as `wann evolve`.
+export { runFilesReporter } from './rundir/files.js';
+export { checkpointReporter, latestCheckpoint } from './rundir/checkpoint.js';
+export { progressReporter } from './rundir/progress.js';
+export { LiveHub } from './serve/hub.js';
+export { testChampion, type TestResult } from './assess/protocol.js';
+export { tuneShared, tuneWeights } from './assess/tune.js';
+export { InputError } from './io/errors.js';
 export type { Reporter, GenerationStats, ChampionRecord, RunSummary } from './train/reporter.js';
 export { replayChampion, STANDARD_WEIGHTS, type ReplayResult } from './assess/replay.js';
 export { streamFor, seededRandom, type Rng } from './rng.js';

@@ -29,3 +29,29 @@ describe("import { ... } from 'wann'", () => {
     expect(replay.returns['0.5']).toBeLessThan(540);
   });
 });
+
+describe('a run from the library', () => {
+  it('writes the run folder `wann evolve` writes, byte for byte, with the built-in reporters', async () => {
+    const { mkdtempSync, readFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = mkdtempSync(join(tmpdir(), 'wann-library-'));
+    const script = `
+      import { loadConfig, createEvaluator, evolve, runFilesReporter, checkpointReporter } from 'wann';
+      import { compile } from 'wann/network';
+      import { WannSearch } from 'wann/search';
+      import { swingup } from 'wann/tasks';
+      import { shard } from 'wann/eval';
+      if (typeof compile !== 'function' || typeof WannSearch !== 'function' || swingup.name !== 'swingup' || typeof shard !== 'function') throw new Error('subpath exports');
+      const config = loadConfig('tests/fixtures/configs/swingup-resume.json', { generations: 5 });
+      const evaluator = await createEvaluator(config.eval);
+      const out = ${JSON.stringify(join(dir, 'library'))};
+      await evolve(config, evaluator, [runFilesReporter(out), checkpointReporter(out, { every: null, keep: 3 })]);
+      await evaluator.close();`;
+    await promisify(execFile)('node', ['--input-type=module', '-e', script], { cwd: ROOT });
+    await promisify(execFile)('node', [join(ROOT, 'dist/bin.js'), 'evolve', 'tests/fixtures/configs/swingup-resume.json', '--generations', '5', '--quiet', '--out', join(dir, 'cli')], { cwd: ROOT });
+    for (const f of ['config.json', 'history.jsonl', 'champions.jsonl', 'champion.json']) {
+      expect(readFileSync(join(dir, 'library', f), 'utf8'), f).toBe(readFileSync(join(dir, 'cli', f), 'utf8'));
+    }
+  });
+});
