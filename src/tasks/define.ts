@@ -22,7 +22,8 @@ export class TaskDefinitionError extends InputError {}
 /** Marks what defineControlTask / defineClassifyTask made, so a module's default export can be recognised. */
 export const DEFINED = Symbol.for('wann.task');
 
-export interface ControlTaskSpec<S> {
+/** What every task declares (names default to in0.., out0..). */
+interface TaskSpecBase {
   name: string;
   description?: string;
   nInput: number;
@@ -31,8 +32,11 @@ export interface ControlTaskSpec<S> {
   outputNames?: readonly string[];
   /** Activation ids hidden nodes may take (default: all ten). */
   activations?: readonly number[];
-  maxSteps: number;
   solvedAt?: number | null;
+}
+
+export interface ControlTaskSpec<S> extends TaskSpecBase {
+  maxSteps: number;
   /** Default: a seed drawn from the stream, { seed }; reset then draws the episode from seededRandom(seed). */
   drawStart?(rng: Rng): EpisodeStart;
   reset(start: EpisodeStart): S;
@@ -41,20 +45,12 @@ export interface ControlTaskSpec<S> {
   done?(state: S): boolean;
 }
 
-export interface ClassifyTaskSpec {
-  name: string;
-  description?: string;
-  nInput: number;
-  nOutput: number;
-  inputNames?: readonly string[];
-  outputNames?: readonly string[];
-  activations?: readonly number[];
+export interface ClassifyTaskSpec extends TaskSpecBase {
   /** For pictures of the inputs (default: a square when nInput is one, else one row). */
   imageWidth?: number;
   imageHeight?: number;
   /** Training images per generation (default 1,000, or all when fewer). */
   batchSize?: number;
-  solvedAt?: number | null;
   /** The images: called once per process; `images` holds n rows of nInput values, `labels` classes < nOutput. */
   load(): { train: ImageSet; test: ImageSet };
 }
