@@ -210,3 +210,12 @@ describe('one source of truth for the config', () => {
     for (const [at, value] of Object.entries(fromDefaults)) expect(fromSchema[at], at).toEqual(value);
   });
 });
+
+describe('prototype keys', () => {
+  it('an unknown __proto__ or constructor key is named as unknown, without a bogus suggestion', () => {
+    for (const key of ['__proto__', 'constructor', 'toString']) {
+      const raw = JSON.parse(`{"task":"cartpole","${key}":1}`);
+      expect(() => resolveConfig(raw)).toThrow(new RegExp(`^config\\.${key}: unknown field \\(expected one of`));
+    }
+  });
+});

@@ -90,6 +90,28 @@ describe('configs', () => {
     fc.assert(fc.property(fc.constantFrom(...paths), nasty, (path, value) => check(setPath(base, path.split('.'), value))), { numRuns: 2000 });
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
+
+  const DEFAULT_CONFIG_FLAT = Object.fromEntries(paths.map((p) => {
+    try { return [p, p.split('.').reduce<unknown>((o, k) => (Object.hasOwn(o as object, k) ? (o as Record<string, unknown>)[k] : undefined), resolveConfig(base))]; } catch { return [p, undefined]; }
+  }).filter(([, v]) => v !== undefined));
+
+  // The oracle the generated cases are held to (a validator that refused everything, or nothing, fails it):
+  // every field at its own default is accepted, and a non-finite number, a string or an object where a
+  // number belongs is refused, naming that field.
+  it('accepts each field at its default and refuses a wrong type there, by name', () => {
+    const defaults = resolveConfig(base) as unknown as Record<string, unknown>;
+    const at = (path: string) => path.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown>)[k], defaults);
+    let numeric = 0;
+    for (const path of paths.filter((p) => Object.hasOwn(DEFAULT_CONFIG_FLAT, p) && !/\.\d/.test(p))) {
+      expect(() => resolveConfig(setPath(base, path.split('.'), at(path))), path).not.toThrow();
+      if (typeof at(path) !== 'number') continue;
+      numeric++;
+      for (const wrong of [NaN, Infinity, 'x', { n: 1 }]) {
+        expect(() => resolveConfig(setPath(base, path.split('.'), wrong)), `${path} = ${String(wrong)}`).toThrow(new RegExp(`^config\\.${path.replace(/\./g, '\\.')}: expected `));
+      }
+    }
+    expect(numeric).toBeGreaterThan(8);
+  });
 });
 
 describe('champion files', () => {
@@ -123,6 +145,18 @@ describe('champion files', () => {
     fc.tuple(fc.constant('connections'), fc.nat(70), fc.constantFrom('innovation', 'source', 'target', 'enabled', 'extra')),
     fc.tuple(fc.constantFrom('format', 'version', 'task', 'inputs', 'outputs', 'sweep', 'sharedWeight', 'connectionWeights', 'run', '__proto__', 'nodes', 'connections')),
   );
+
+  it('accepts the reference champion as it is, and refuses each required field removed, by name', () => {
+    expect(() => validateChampion(JSON.parse(JSON.stringify(swing)))).not.toThrow();
+    for (const field of ['format', 'version', 'task', 'inputs', 'outputs', 'nodes', 'connections']) {
+      const copy = JSON.parse(JSON.stringify(swing));
+      delete copy[field];
+      expect(() => validateChampion(copy), field).toThrow(ChampionError);
+    }
+    for (const [field, wrong] of [['nodes', 'x'], ['connections', {}], ['sharedWeight', 'a'], ['inputs', [1, 2]]] as const) {
+      expect(() => validateChampion(setPath(swing, [field], wrong)), field).toThrow(new RegExp(`champion\\.${field}`));
+    }
+  });
 
   it('the reference champion with one field made hostile', () => {
     fc.assert(fc.property(fields, fc.oneof(nasty, fc.integer({ min: -5, max: 40 })), (path, value) => check(setPath(swing, path.map(String), value))), { numRuns: 2000 });

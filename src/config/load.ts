@@ -143,7 +143,7 @@ function distance(a: string, b: string): number {
 
 /** ", did you mean X?" for a misspelt field or a reference hyperparameter name; "" when nothing is close. */
 function suggestion(key: string, known: string[], parentPath: string): string {
-  const fromReference = parentPath === '' ? REFERENCE_NAMES[key] : undefined;
+  const fromReference = parentPath === '' && Object.hasOwn(REFERENCE_NAMES, key) ? REFERENCE_NAMES[key] : undefined;
   if (fromReference) return ` (the reference's name for ${fromReference}), did you mean ${fromReference}?`;
   let best = '';
   let bestDistance = Infinity;
