@@ -160,3 +160,23 @@ describe('forward-pass implementations', () => {
     expect(() => specialized(tampered)).toThrow(/out of range/);
   });
 });
+
+describe('the one genome check', () => {
+  it('compile, champion validation and .out import refuse the same structures with the same words', async () => {
+    const { genomeProblem } = await import('../src/network/genome.js');
+    const { compile: compileGenome, PlanError } = await import('../src/network/plan.js');
+    const nodes = [{ id: 0, kind: 'bias' as const, activation: 1 }, { id: 1, kind: 'input' as const, activation: 1 }, { id: 2, kind: 'output' as const, activation: 1 }];
+    const ok = { nodes, conns: [{ innovation: 0, source: 1, target: 2, enabled: true }] };
+    expect(genomeProblem(ok, true)).toBeNull();
+    const intoInput = { nodes, conns: [{ innovation: 0, source: 2, target: 1, enabled: true }] };
+    expect(genomeProblem(intoInput)).toEqual({ at: 'connections[0].target', message: 'node 1 is an input; connections may only enter hidden or output nodes' });
+    expect(() => compileGenome(intoInput)).toThrow(new PlanError('connections[0].target: node 1 is an input; connections may only enter hidden or output nodes'));
+    // Disabled genes and duplicates: held to the rules only for files from outside (strict).
+    const disabled = { nodes, conns: [...ok.conns, { innovation: 1, source: 2, target: 1, enabled: false }] };
+    expect(genomeProblem(disabled)).toBeNull();
+    expect(genomeProblem(disabled, true)?.at).toBe('connections[1].target');
+    const duplicate = { nodes, conns: [...ok.conns, { innovation: 0, source: 0, target: 2, enabled: true }] };
+    expect(genomeProblem(duplicate, true)).toEqual({ at: 'connections[1].innovation', message: 'duplicate innovation 0 (also connections[0])' });
+    expect(genomeProblem({ nodes: nodes.slice(1), conns: [] })).toEqual({ at: 'nodes', message: 'expected exactly one bias node, found 0' });
+  });
+});

@@ -14,7 +14,7 @@ import { loadTask } from '../tasks/modules.js';
 import { getTask, isTaskModule, TASK_NAMES } from '../tasks/registry.js';
 import { jsonDepth, LIMITS, readBounded, stripBom } from './bounded.js';
 import { readPackageJson } from './package-files.js';
-import type { Genome, NodeKind } from '../network/genome.js';
+import { genomeProblem, type Genome, type NodeKind } from '../network/genome.js';
 import { compile, PlanError } from '../network/plan.js';
 import { ensureDirSync, writeFileAtomic } from './atomic.js';
 import { InputError } from './errors.js';
@@ -192,37 +192,10 @@ export function validateChampion(value: unknown, source = 'champion'): Champion 
   }
   const ch = canonical(value as Champion);
 
-  // Nodes: unique ids, one bias.
-  const nodeAt = new Map<number, number>();
-  ch.nodes.forEach((n, i) => {
-    const prev = nodeAt.get(n.id);
-    if (prev !== undefined) fail(`.nodes[${i}].id`, `duplicate node id ${n.id} (also nodes[${prev}])`);
-    nodeAt.set(n.id, i);
-  });
+  // Structure: the one genome check compile and the .out import use too, strictly (disabled genes and duplicates).
+  const problem = genomeProblem(championToGenome(ch), true);
+  if (problem) fail(`.${problem.at}`, problem.message);
   const count = (kind: NodeKind) => ch.nodes.filter((n) => n.kind === kind).length;
-  if (count('bias') !== 1) fail('.nodes', `expected exactly one bias node, found ${count('bias')}`);
-
-  // Connections: known ends, legal direction (for disabled genes too: search never makes such genes),
-  // no duplicate (source, target) pair, unique innovations.
-  const pairAt = new Map<string, number>();
-  const innovAt = new Map<number, number>();
-  ch.connections.forEach((c, i) => {
-    const at = `.connections[${i}]`;
-    const s = nodeAt.get(c.source);
-    const t = nodeAt.get(c.target);
-    if (s === undefined) fail(`${at}.source`, `node ${c.source} does not exist`);
-    if (t === undefined) fail(`${at}.target`, `node ${c.target} does not exist`);
-    const tk = ch.nodes[t].kind;
-    if (tk === 'bias' || tk === 'input') fail(`${at}.target`, `node ${c.target} is ${tk === 'bias' ? 'the bias' : 'an input'}; connections may only enter hidden or output nodes`);
-    if (ch.nodes[s].kind === 'output') fail(`${at}.source`, `node ${c.source} is an output; connections may not leave output nodes`);
-    const key = `${c.source}>${c.target}`;
-    const prevPair = pairAt.get(key);
-    if (prevPair !== undefined) fail(at, `duplicate connection gene ${c.source} -> ${c.target} (also connections[${prevPair}])`);
-    pairAt.set(key, i);
-    const prevInnov = innovAt.get(c.innovation);
-    if (prevInnov !== undefined) fail(`${at}.innovation`, `duplicate innovation ${c.innovation} (also connections[${prevInnov}])`);
-    innovAt.set(c.innovation, i);
-  });
 
   // The task must be one we can run, with the sizes it has.
   let task;

@@ -7,7 +7,7 @@
  * the last nOut the outputs, the rest hidden nodes in topological order.
  */
 import { isActivationId } from '../network/activations.js';
-import type { ConnGene, Genome, NodeGene } from '../network/genome.js';
+import { genomeProblem, type ConnGene, type Genome, type NodeGene } from '../network/genome.js';
 import { compile, PlanError } from '../network/plan.js';
 import { InputError } from './errors.js';
 
@@ -89,6 +89,9 @@ export function parseReferenceOut(text: string, nInput: number, nOutput: number,
   }
 
   const genome = { nodes, conns };
+  // The checks above name the file's line and column; the one genome check (and compile's, for cycles) backs them.
+  const problem = genomeProblem(genome, true);
+  if (problem) fail(`${problem.at}: ${problem.message}`);
   try {
     compile(genome); // cycles (including self-loops) among the enabled connections
   } catch (err) {

@@ -45,3 +45,49 @@ export function enabledOnly(g: Genome): Genome {
     conns: g.conns.filter((c) => c.enabled).map((c) => ({ ...c })),
   };
 }
+
+/** What is wrong with a genome: a field path in it (`nodes[3].id`, `connections[5].target`, `nodes`) and why. */
+export interface GenomeProblem { at: string; message: string }
+
+/**
+ * The one soundness check of a genome's structure, shared by compile() (plan.ts), champion validation and the
+ * reference .out import: unique node ids, one bias node, connections between existing nodes, none into the
+ * bias or an input or out of an output. `strict` (files from outside) also holds disabled genes to the
+ * direction rules and refuses duplicate genes and innovations, which the search never makes. Cycles among the
+ * enabled connections are compile()'s to find (it orders the nodes). Returns the first problem, or null.
+ */
+export function genomeProblem(g: Genome, strict = false): GenomeProblem | null {
+  const nodeAt = new Map<number, number>();
+  for (let i = 0; i < g.nodes.length; i++) {
+    const prev = nodeAt.get(g.nodes[i].id);
+    if (prev !== undefined) return { at: `nodes[${i}].id`, message: `duplicate node id ${g.nodes[i].id} (also nodes[${prev}])` };
+    nodeAt.set(g.nodes[i].id, i);
+  }
+  let biases = 0;
+  for (const n of g.nodes) if (n.kind === 'bias') biases++;
+  if (biases !== 1) return { at: 'nodes', message: `expected exactly one bias node, found ${biases}` };
+  const pairAt = strict ? new Map<string, number>() : null;
+  const innovAt = strict ? new Map<number, number>() : null;
+  for (let i = 0; i < g.conns.length; i++) {
+    const c = g.conns[i];
+    const at = `connections[${i}]`;
+    const s = nodeAt.get(c.source);
+    const t = nodeAt.get(c.target);
+    if (s === undefined) return { at: `${at}.source`, message: `node ${c.source} does not exist` };
+    if (t === undefined) return { at: `${at}.target`, message: `node ${c.target} does not exist` };
+    if (!c.enabled && !strict) continue;
+    const tk = g.nodes[t].kind;
+    if (tk === 'bias' || tk === 'input') return { at: `${at}.target`, message: `node ${c.target} is ${tk === 'bias' ? 'the bias' : 'an input'}; connections may only enter hidden or output nodes` };
+    if (g.nodes[s].kind === 'output') return { at: `${at}.source`, message: `node ${c.source} is an output; connections may not leave output nodes` };
+    if (pairAt && innovAt) {
+      const key = `${c.source}>${c.target}`;
+      const prevPair = pairAt.get(key);
+      if (prevPair !== undefined) return { at, message: `duplicate connection gene ${c.source} -> ${c.target} (also connections[${prevPair}])` };
+      pairAt.set(key, i);
+      const prevInnov = innovAt.get(c.innovation);
+      if (prevInnov !== undefined) return { at: `${at}.innovation`, message: `duplicate innovation ${c.innovation} (also connections[${prevInnov}])` };
+      innovAt.set(c.innovation, i);
+    }
+  }
+  return null;
+}

@@ -8,7 +8,7 @@
  */
 import { ACTIVATION_IDS } from './activations.js';
 import { activate } from './activations.js';
-import type { Genome } from './genome.js';
+import { genomeProblem, type Genome } from './genome.js';
 
 export interface Plan {
   nInput: number;
@@ -36,11 +36,10 @@ export class PlanError extends Error {}
  * known nodes (a cycle, a dangling end, an edge into the bias or an input, an edge out of an output).
  */
 export function compile(genome: Genome): Plan {
+  const problem = genomeProblem(genome);
+  if (problem) throw new PlanError(`${problem.at}: ${problem.message}`);
   const index = new Map<number, number>();
-  genome.nodes.forEach((n, i) => {
-    if (index.has(n.id)) throw new PlanError(`duplicate node id ${n.id}`);
-    index.set(n.id, i);
-  });
+  genome.nodes.forEach((n, i) => index.set(n.id, i));
   const heads: number[] = [];
   const hidden: number[] = [];
   const outputs: number[] = [];
@@ -51,23 +50,12 @@ export function compile(genome: Genome): Plan {
     else hidden.push(i);
   });
   const nInput = heads.length - 1;
-  if (genome.nodes[heads[0]]?.kind !== 'bias' || heads.filter((i) => genome.nodes[i].kind === 'bias').length !== 1) {
-    throw new PlanError('a genome needs exactly one bias node');
-  }
 
   // Enabled edges, as genome node indices, with their gene's index.
   const edges: Array<[number, number, number]> = [];
   for (const [ci, c] of genome.conns.entries()) {
-    const s = index.get(c.source);
-    const t = index.get(c.target);
-    if (s === undefined || t === undefined) {
-      throw new PlanError(`connection ${c.innovation} (${c.source} -> ${c.target}) names an unknown node`);
-    }
     if (!c.enabled) continue;
-    const tk = genome.nodes[t].kind;
-    if (tk === 'bias' || tk === 'input') throw new PlanError(`connection ${c.innovation} points into ${tk} node ${c.target}`);
-    if (genome.nodes[s].kind === 'output') throw new PlanError(`connection ${c.innovation} leaves output node ${c.source}`);
-    edges.push([s, t, ci]);
+    edges.push([index.get(c.source)!, index.get(c.target)!, ci]);
   }
 
   // Kahn's algorithm over hidden -> hidden edges; freed nodes are appended in ascending genome order,
