@@ -8,6 +8,7 @@ import { DEFAULT_CONFIG } from './defaults.js';
 import { dirname, resolve as resolvePath } from 'node:path';
 import { isKnownTask, isTaskModule, TASK_NAMES } from '../tasks/registry.js';
 import { jsonDepth, LIMITS, readBounded } from '../io/bounded.js';
+import { describeSchema, schemaErrorMessage, showValue as show } from '../io/schema-errors.js';
 import { readPackageJson } from '../io/package-files.js';
 import type { WannConfig } from './types.js';
 import { InputError } from '../io/errors.js';
@@ -23,7 +24,6 @@ type DeepPartial<T> = {
   [K in keyof T]?: T[K] extends readonly unknown[] ? T[K] : T[K] extends object ? DeepPartial<T[K]> : T[K];
 };
 
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type SchemaNode = Record<string, unknown>;
 
 let schema: SchemaNode | undefined;
@@ -155,87 +155,10 @@ function suggestion(key: string, known: string[], parentPath: string): string {
 }
 
 function translate(e: ErrorObject, source: string): string {
-  const parent = (e.parentSchema ?? {}) as SchemaNode;
-  const at = (extra?: string) => fieldPath(source, e.instancePath, extra);
-  switch (e.keyword) {
-    case 'additionalProperties': {
-      const known = Object.keys((parent.properties ?? {}) as SchemaNode).filter((k) => k !== '$schema');
-      const key = e.params.additionalProperty as string;
-      return `${at(key)}: unknown field${suggestion(key, known, e.instancePath)} (expected one of: ${known.join(', ')})`;
-    }
-    case 'required': {
-      const name = e.params.missingProperty as string;
-      const prop = ((parent.properties ?? {}) as Record<string, SchemaNode>)[name];
-      const expected = name === 'task' && e.instancePath === '' ? TASK_EXPECTED : prop ? describe(prop) : null;
-      return `${at(name)}: required field missing${expected ? ` (expected ${expected})` : ''}`;
-    }
-    default:
-      // Whatever keyword failed (type, minimum, enum, not, minItems, ...), state the field's whole contract.
-      return `${at()}: expected ${describe(parent)}, got ${show(e.data)}`;
-  }
-}
-
-/** `/eval/weights/2` -> `config.eval.weights[2]`. */
-function fieldPath(source: string, pointer: string, extra?: string): string {
-  const parts = pointer === '' ? [] : pointer.slice(1).split('/').map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
-  if (extra !== undefined) parts.push(extra);
-  let out = source;
-  for (const p of parts) {
-    if (/^\d+$/.test(p)) out += `[${p}]`;
-    else if (/^[A-Za-z_$][\w$]*$/.test(p)) out += `.${p}`;
-    else out += `[${JSON.stringify(p)}]`;
-  }
-  return out;
-}
-
-/** Plain-English contract of a schema node, e.g. `an integer in [2, 100000]`, `one of "inline", "pool"`. */
-function describe(s: SchemaNode): string {
-  if (Array.isArray(s.enum)) return `one of ${s.enum.map((v) => JSON.stringify(v)).join(', ')}`;
-  const types = ([] as string[]).concat((s.type as string | string[] | undefined) ?? []);
-  const main = types.find((t) => t !== 'null');
-  let text: string;
-  switch (main) {
-    case 'integer':
-    case 'number':
-      text = (main === 'integer' ? 'an integer' : 'a number') + range(s);
-      if (isPlainObject(s.not) && s.not.const === 0) text = text.replace(/^an? /, 'a non-zero ');
-      break;
-    case 'array': {
-      text = (typeof s.minItems === 'number' && s.minItems > 0 ? 'a non-empty array' : 'an array');
-      if (isPlainObject(s.items)) text += ` of ${describe(s.items).replace(/^an? /, '')}s`;
-      if (typeof s.maxItems === 'number') text += ` (at most ${s.maxItems})`;
-      break;
-    }
-    case 'object':
-      text = 'an object';
-      break;
-    case 'string':
-      text = typeof s.pattern === 'string' ? `a string matching /${s.pattern}/` : 'a string';
-      break;
-    default:
-      text = main ?? 'a valid value';
-  }
-  return types.includes('null') ? `${text} or null` : text;
-}
-
-function range(s: SchemaNode): string {
-  const lo = s.minimum ?? s.exclusiveMinimum;
-  const hi = s.maximum ?? s.exclusiveMaximum;
-  const loB = s.minimum !== undefined ? '[' : '(';
-  const hiB = s.maximum !== undefined ? ']' : ')';
-  if (lo !== undefined && hi !== undefined) return ` in ${loB}${lo}, ${hi}${hiB}`;
-  if (lo !== undefined) return ` ${loB === '[' ? '>=' : '>'} ${lo}`;
-  if (hi !== undefined) return ` ${hiB === ']' ? '<=' : '<'} ${hi}`;
-  return '';
-}
-
-/** The offending value, JSON-quoted and cut to a readable length. */
-function show(v: unknown): string {
-  let text: string;
-  if (typeof v === 'number' && !Number.isFinite(v)) text = String(v); // JSON.stringify(NaN) is "null"
-  else if (v === undefined) text = 'undefined';
-  else text = JSON.stringify(v as Json) ?? String(v);
-  return oneLine(text.length > 60 ? `${text.slice(0, 57)}...` : text);
+  return schemaErrorMessage(e, source, {
+    suggest: (key: string, known: string[]) => suggestion(key, known, e.instancePath),
+    expectedOf: (name: string, prop: SchemaNode | undefined) => (name === 'task' && e.instancePath === '' ? TASK_EXPECTED : prop ? describeSchema(prop) : null),
+  });
 }
 
 function oneLine(text: string): string {

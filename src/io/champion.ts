@@ -4,12 +4,13 @@
  * Structure is checked with ajv against schemas/champion.schema.json (which also documents the fields for
  * editors); semantics a schema cannot express (references, duplicates, cycles) are checked here. Every
  * failure is a ChampionError whose message is one line naming the field, e.g.
- *   champion.nodes[3].activation: expected an activation id 1..10, got 12
+ *   champion.nodes[3].activation: expected an integer in [1, 10], got 12 (io/schema-errors.ts, shared with configs)
  * so a CLI can print it as is.
  */
 import { existsSync, statSync } from 'node:fs';
 import * as path from 'node:path';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { Ajv, type ValidateFunction } from 'ajv';
+import { schemaErrorMessage } from './schema-errors.js';
 import { loadTask } from '../tasks/modules.js';
 import { getTask, isTaskModule, TASK_NAMES } from '../tasks/registry.js';
 import { jsonDepth, LIMITS, readBounded, stripBom } from './bounded.js';
@@ -187,8 +188,7 @@ export function validateChampion(value: unknown, source = 'champion'): Champion 
 
   const validate = validator();
   if (!validate(value)) {
-    const [at, msg] = ajvMessage(validate.errors![0]);
-    fail(at, msg);
+    throw new ChampionError(`${prefix(source)}${schemaErrorMessage(validate.errors![0], 'champion')}`);
   }
   const ch = canonical(value as Champion);
 
@@ -243,37 +243,6 @@ function validator(): ValidateFunction {
 }
 
 /** Turns ajv's first error into [dotted path after "champion", message]. */
-function ajvMessage(e: ErrorObject): [string, string] {
-  const at = e.instancePath
-    .split('/')
-    .slice(1)
-    .map((seg) => seg.replace(/~1/g, '/').replace(/~0/g, '~'))
-    .map((seg) => (/^\d+$/.test(seg) ? `[${seg}]` : key(seg)))
-    .join('');
-  const p = e.params as Record<string, unknown>;
-  if (/^\.nodes\[\d+\]\.activation$/.test(at)) return [at, `expected an activation id 1..10, got ${describe(e.data)}`];
-  switch (e.keyword) {
-    case 'required':
-      return [at + key(String(p.missingProperty)), 'required field is missing'];
-    case 'additionalProperties': {
-      const allowed = Object.keys((e.parentSchema as { properties?: object }).properties ?? {}).join(', ');
-      return [at + key(String(p.additionalProperty)), `unknown key (allowed here: ${allowed})`];
-    }
-    case 'const':
-      return [at, `expected ${JSON.stringify(p.allowedValue)}, got ${describe(e.data)}`];
-    case 'enum':
-      return [at, `expected one of ${(p.allowedValues as unknown[]).map((x) => JSON.stringify(x)).join(', ')}, got ${describe(e.data)}`];
-    case 'type':
-      return [at, `expected ${String(p.type).split(',').join(' or ')}, got ${describe(e.data)}`];
-    default:
-      // minimum, minItems, minLength, ...: ajv's own wording ("must be >= 0") is clear enough.
-      return [at, `${e.message ?? 'invalid'}${isFlat(e.data) ? `, got ${describe(e.data)}` : ''}`];
-  }
-}
-
-function key(k: string): string {
-  return /^[A-Za-z_$][\w$]*$/.test(k) ? `.${k}` : `[${JSON.stringify(k)}]`;
-}
 
 /** Short one-line rendering of a bad value for messages. */
 function describe(v: unknown): string {
