@@ -6,13 +6,12 @@
 import type { WannConfig } from '../config/types.js';
 import { getTask } from '../tasks/registry.js';
 import type { Evaluator } from '../eval/evaluator.js';
-import { datasetFor } from '../data/datasets.js';
-import { batchAccuracy } from '../rollout/batch.js';
-import { fitnessOf, generationBatch, generationStarts } from '../rollout/sweep.js';
+import { fitnessOf } from '../rollout/sweep.js';
 import { enabledConnections, enabledOnly } from '../network/genome.js';
 import { compile } from '../network/plan.js';
 import { WannSearch, type Fitness, type SearchState } from '../search/wann-search.js';
 import type { ChampionRecord, GenerationStats, LoopState, Reporter, RunInfo, RunSummary } from './reporter.js';
+import { problemFor } from './problem.js';
 import { verifyCandidate } from './retest.js';
 
 export function searchFor(config: WannConfig, state?: SearchState): WannSearch {
@@ -61,7 +60,8 @@ export async function evolve(
   const info: RunInfo = { config, task, evaluator: evaluator.name, resumedFrom: options.resume?.search.generation ?? null };
   const resume = options.resume ? structuredClone(options.resume) : null;
   const search = searchFor(config, resume?.search);
-  const { weights, reps } = config.eval;
+  const problem = problemFor(task, config);
+  const { weights } = config.eval;
   for (const r of reporters) await r.start?.(info);
 
   let champion: ChampionRecord | null = resume?.champion ?? null;
@@ -76,10 +76,7 @@ export async function evolve(
     const t0 = performance.now();
     const genomes = search.ask();
     const plans = genomes.map(compile);
-    // Control tasks: every individual meets the same initial states; classification: the same images.
-    const request = task.kind === 'control'
-      ? { task: config.task, plans, weights, starts: generationStarts(task, config.seed, gen, reps) }
-      : { task: config.task, plans, weights, starts: [], batch: generationBatch(config.seed, gen, datasetFor(task).train.n, config.eval.batchSize ?? task.batchSize) };
+    const request = problem.request(gen, plans);
     let result;
     try {
       result = await evaluator.evaluate(request, options.signal);
@@ -89,7 +86,7 @@ export async function evolve(
     }
     const { returns, steps } = result;
     const fitness: Fitness[] = genomes.map((_, i) => fitnessOf(returns, i, weights.length));
-    const generationEpisodes = genomes.length * weights.length * (task.kind === 'control' ? reps : 1);
+    const generationEpisodes = problem.episodes(genomes.length);
 
     // The generation's best is the highest mean (ties: lowest index); it becomes champion if, re-tested
     // (retest.ts), it beats the champion's own re-tested mean.
@@ -136,8 +133,7 @@ export async function evolve(
         max: fitness[best].max,
         connections: plans[best].nConn,
         nodes: plans[best].nNodes,
-        // A classifier's fitness is a cross-entropy; what a user judges it by is accuracy.
-        ...(task.kind === 'classify' && request.batch ? { accuracy: batchAccuracy(plans[best], datasetFor(task).train, request.batch, weights) } : {}),
+        ...problem.bestExtras(plans[best], request),
       },
       medianMean: median(fitness.map((f) => f.mean)),
       medianConnections: median(genomes.map(enabledConnections)),
