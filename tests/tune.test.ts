@@ -128,3 +128,19 @@ describe('wann tune', () => {
     expect(serializeChampion(back)).toBe(text);
   });
 });
+
+describe('the weight tuner as an ask/tell object', () => {
+  it('steps toward a known optimum of a smooth score, and repeats exactly for a seed', async () => {
+    const { WeightTuner } = await import('../src/search/weight-tuner.js');
+    const target = [0.5, -1.5, 2, 0];
+    const score = (w: Float64Array) => -w.reduce((a, x, i) => a + (x - target[i]) ** 2, 0);
+    const run = () => {
+      const tuner = new WeightTuner([0, 0, 0, 0], { population: 32, sigma: 0.1, learningRate: 0.05, seed: 3 });
+      for (let g = 0; g < 300; g++) tuner.tell(tuner.ask().map(score));
+      return Array.from(tuner.theta);
+    };
+    const a = run();
+    a.forEach((x, i) => expect(Math.abs(x - target[i])).toBeLessThan(0.1));
+    expect(run()).toEqual(a);
+  });
+});
