@@ -9,7 +9,7 @@ import { Worker, isMainThread, parentPort, workerData } from 'node:worker_thread
 import { swingup } from '../src/tasks/swingup.js';
 import { generationStarts, sweepPlans } from '../src/rollout/sweep.js';
 import { parseReferenceOut } from '../src/io/reference-out.js';
-import type { Genome } from '../src/search/genome.js';
+import type { Genome } from '../src/network/genome.js';
 import { FORWARD_KINDS, type ForwardKind } from '../src/network/codegen.js';
 import { compile } from '../src/network/plan.js';
 

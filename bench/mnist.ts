@@ -11,7 +11,7 @@
 import { getClassifyTask } from '../src/tasks/registry.js';
 import { datasetFor } from '../src/data/datasets.js';
 import { generationBatch } from '../src/rollout/sweep.js';
-import { cloneGenome, type Genome } from '../src/search/genome.js';
+import { cloneGenome, type Genome } from '../src/network/genome.js';
 import { mutate } from '../src/search/mutate.js';
 import { compile, type Plan } from '../src/network/plan.js';
 import { WannSearch } from '../src/search/wann-search.js';

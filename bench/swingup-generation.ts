@@ -5,7 +5,7 @@
  */
 import { swingup } from '../src/tasks/swingup.js';
 import { drawStarts, fitnessOf, generationStarts } from '../src/rollout/sweep.js';
-import { cloneGenome } from '../src/search/genome.js';
+import { cloneGenome } from '../src/network/genome.js';
 import { mutate } from '../src/search/mutate.js';
 import { compile, type Plan } from '../src/network/plan.js';
 import { streamFor } from '../src/rng.js';
