@@ -1,14 +1,14 @@
 /** Forward-pass implementations against the plain interpreter on random, deep and wide networks. */
 import { describe, expect, it } from 'vitest';
-import type { Genome, NodeGene } from '../../src/network/genome.js';
-import { cloneGenome } from '../../src/network/genome.js';
-import { mutate } from '../../src/search/mutate.js';
-import { NETWORK_KINDS, interpreted, networkFn, specialized, specializedSource } from '../../src/network/codegen.js';
-import { compile, forward, type Plan } from '../../src/network/plan.js';
-import { forwardLanes, laneSources } from '../../src/network/lanes.js';
-import { streamFor } from '../../src/rng.js';
-import { golden, goldenGenome } from '../helpers/golden.js';
-import { ACTS, randomNetworks, seedGenome } from '../helpers/networks.js';
+import type { Genome, NodeGene } from '../../../src/network/genome.js';
+import { cloneGenome } from '../../../src/network/genome.js';
+import { mutate } from '../../../src/search/mutate.js';
+import { NETWORK_KINDS, interpreted, networkFn, specialized, specializedSource } from '../../../src/network/codegen.js';
+import { compile, forward, type Plan } from '../../../src/network/plan.js';
+import { forwardLanes, laneSources } from '../../../src/network/lanes.js';
+import { streamFor } from '../../../src/rng.js';
+import { golden, goldenGenome } from '../../helpers/golden.js';
+import { ACTS, randomNetworks, seedGenome } from '../../helpers/networks.js';
 
 /** A chain `depth` hidden nodes deep (cycling through all activations), plus skip connections. */
 function deepNetwork(depth: number): Plan {
@@ -163,8 +163,8 @@ describe('forward-pass implementations', () => {
 
 describe('the one genome check', () => {
   it('compile, champion validation and .out import refuse the same structures with the same words', async () => {
-    const { genomeProblem } = await import('../../src/network/genome.js');
-    const { compile: compileGenome, PlanError } = await import('../../src/network/plan.js');
+    const { genomeProblem } = await import('../../../src/network/genome.js');
+    const { compile: compileGenome, PlanError } = await import('../../../src/network/plan.js');
     const nodes = [{ id: 0, kind: 'bias' as const, activation: 1 }, { id: 1, kind: 'input' as const, activation: 1 }, { id: 2, kind: 'output' as const, activation: 1 }];
     const ok = { nodes, conns: [{ innovation: 0, source: 1, target: 2, enabled: true }] };
     expect(genomeProblem(ok, true)).toBeNull();

@@ -2,15 +2,15 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { writeFileAtomic, writeFileAtomicSync } from '../../src/io/atomic.js';
+import { writeFileAtomic, writeFileAtomicSync } from '../../../src/io/atomic.js';
 import {
   type Champion, ChampionError, championToGenome, loadChampion, makeChampion, parseChampion, saveChampion,
   serializeChampion,
-} from '../../src/io/champion.js';
-import { parseReferenceOut } from '../../src/io/reference-out.js';
-import type { Genome } from '../../src/network/genome.js';
+} from '../../../src/io/champion.js';
+import { parseReferenceOut } from '../../../src/io/reference-out.js';
+import type { Genome } from '../../../src/network/genome.js';
 
-const swing = parseReferenceOut(readFileSync(new URL('../fixtures/swing.out', import.meta.url), 'utf8'), 5, 1);
+const swing = parseReferenceOut(readFileSync(new URL('../../fixtures/swing.out', import.meta.url), 'utf8'), 5, 1);
 const SWING_INPUTS = ['x', 'xdot', 'cos_theta', 'sin_theta', 'thetadot'];
 
 // A small valid cart-pole net: bias 0, inputs 1-2 and 6-7, output 3, hidden 4-5; innovation 6 is a disabled 1 -> 3 gene.

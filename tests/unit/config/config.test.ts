@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CONFIG } from '../../src/config/defaults.js';
-import { ConfigError, configSchema, loadConfig, resolveConfig } from '../../src/config/load.js';
+import { DEFAULT_CONFIG } from '../../../src/config/defaults.js';
+import { ConfigError, configSchema, loadConfig, resolveConfig } from '../../../src/config/load.js';
 
-const configsDir = fileURLToPath(new URL('../../configs/', import.meta.url));
+const configsDir = fileURLToPath(new URL('../../../configs/', import.meta.url));
 const tmp = mkdtempSync(join(tmpdir(), 'wann-config-'));
 
 function tmpFile(name: string, text: string): string {
@@ -184,8 +184,8 @@ describe('bad configs are rejected with a one-line message', () => {
 describe('one source of truth for the config', () => {
   it('the schema lists every field of DEFAULT_CONFIG, with its default, and no other', async () => {
     const { readFileSync } = await import('node:fs');
-    const { DEFAULT_CONFIG } = await import('../../src/config/defaults.js');
-    const schema = JSON.parse(readFileSync(new URL('../../configs/schema.json', import.meta.url), 'utf8'));
+    const { DEFAULT_CONFIG } = await import('../../../src/config/defaults.js');
+    const schema = JSON.parse(readFileSync(new URL('../../../configs/schema.json', import.meta.url), 'utf8'));
     type Node = { properties?: Record<string, Node>; default?: unknown; type?: unknown };
     const fromSchema: Record<string, unknown> = {};
     const walk = (node: Node, path: string) => {

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseReferenceOut, ReferenceOutError } from '../../src/io/reference-out.js';
-import { compile } from '../../src/network/plan.js';
+import { parseReferenceOut, ReferenceOutError } from '../../../src/io/reference-out.js';
+import { compile } from '../../../src/network/plan.js';
 
-const swing = readFileSync(new URL('../fixtures/swing.out', import.meta.url), 'utf8');
-const golden = JSON.parse(readFileSync(new URL('../fixtures/swingup-golden.json', import.meta.url), 'utf8')).nodeOrder as {
+const swing = readFileSync(new URL('../../fixtures/swing.out', import.meta.url), 'utf8');
+const golden = JSON.parse(readFileSync(new URL('../../fixtures/swingup-golden.json', import.meta.url), 'utf8')).nodeOrder as {
   activationIds: number[];
   enabledEdges: Array<[number, number]>;
   disabledEdges: Array<[number, number]>;
@@ -93,7 +93,7 @@ describe('parseReferenceOut: bad files', () => {
  * in and a gene out), and read with their own sizes, accepted.
  */
 describe('parseReferenceOut: a file of another task\'s shape', () => {
-  const biped = readFileSync(new URL('../fixtures/biped.out', import.meta.url), 'utf8');
+  const biped = readFileSync(new URL('../../fixtures/biped.out', import.meta.url), 'utf8');
   const shapes: Array<[string, string, number, number, RegExp]> = [
     ['swing.out', swing, 4, 1, /node 5 \(line 6\) has no incoming connection.*more inputs than t has 4 inputs and 1 output/],
     ['swing.out', swing, 6, 1, /connection into input node 6 \(the file has fewer inputs than t has 6 inputs/],

@@ -4,9 +4,9 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deskew, moments, resizeBilinear } from '../../src/data/image.js';
-import { type Dataset, loadMnist, type MnistSplit, testAllocation } from '../../src/data/mnist.js';
-import { streamFor } from '../../src/rng.js';
+import { deskew, moments, resizeBilinear } from '../../../src/data/image.js';
+import { type Dataset, loadMnist, type MnistSplit, testAllocation } from '../../../src/data/mnist.js';
+import { streamFor } from '../../../src/rng.js';
 
 /** w x h image from f(x = column, y = row). */
 function image(w: number, h: number, f: (x: number, y: number) => number): Float64Array {

@@ -4,13 +4,13 @@
  * build or format is refused in one line.
  */
 import { describe, expect, it } from 'vitest';
-import { swingup } from '../../src/tasks/swingup.js';
-import { InlineEvaluator } from '../../src/eval/inline.js';
-import type { SweepRequest } from '../../src/eval/evaluator.js';
-import { merge, shard } from '../../src/eval/shard.js';
-import { generationStarts } from '../../src/rollout/sweep.js';
-import { buildFingerprint, ChunkError, chunkFromBytes, chunkToBytes, decodeChunk, encodeChunk } from '../../src/eval/wire.js';
-import { randomNetworks } from '../helpers/networks.js';
+import { swingup } from '../../../src/tasks/swingup.js';
+import { InlineEvaluator } from '../../../src/eval/inline.js';
+import type { SweepRequest } from '../../../src/eval/evaluator.js';
+import { merge, shard } from '../../../src/eval/shard.js';
+import { generationStarts } from '../../../src/rollout/sweep.js';
+import { buildFingerprint, ChunkError, chunkFromBytes, chunkToBytes, decodeChunk, encodeChunk } from '../../../src/eval/wire.js';
+import { randomNetworks } from '../../helpers/networks.js';
 
 const WEIGHTS = [-2, -1, -0.5, 0.5, 1, 2];
 const plans = randomNetworks(7, 12, 5, 1);
@@ -75,7 +75,7 @@ describe('chunks', () => {
   });
 
   it('a chunk run twice gives the same result (safe to retry)', async () => {
-    const { default: runChunk } = await import('../../src/eval/pool/worker.js');
+    const { default: runChunk } = await import('../../../src/eval/pool/worker.js');
     const a = await runChunk(encodeChunk(request, 'lockstep'));
     const b = await runChunk(chunkFromBytes(chunkToBytes(encodeChunk(request, 'lockstep'))));
     expect(Array.from(b.returns)).toEqual(Array.from(a.returns));

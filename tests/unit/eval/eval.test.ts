@@ -1,13 +1,13 @@
 /** Evaluation backends: the same numbers from every backend and worker count, and clear worker failures. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { swingup } from '../../src/tasks/swingup.js';
-import { InlineEvaluator } from '../../src/eval/inline.js';
-import { PoolEvaluator } from '../../src/eval/pool/evaluator.js';
-import { fitnessOf, generationStarts } from '../../src/rollout/sweep.js';
-import { compile, type Plan } from '../../src/network/plan.js';
-import { packPlans, unpackPlans } from '../../src/network/pack.js';
-import { WannSearch } from '../../src/search/wann-search.js';
-import { streamFor } from '../../src/rng.js';
+import { swingup } from '../../../src/tasks/swingup.js';
+import { InlineEvaluator } from '../../../src/eval/inline.js';
+import { PoolEvaluator } from '../../../src/eval/pool/evaluator.js';
+import { fitnessOf, generationStarts } from '../../../src/rollout/sweep.js';
+import { compile, type Plan } from '../../../src/network/plan.js';
+import { packPlans, unpackPlans } from '../../../src/network/pack.js';
+import { WannSearch } from '../../../src/search/wann-search.js';
+import { streamFor } from '../../../src/rng.js';
 
 const WEIGHTS = [-2, -1, -0.5, 0.5, 1, 2];
 
@@ -111,8 +111,8 @@ describe('a failing worker', () => {
 
 describe('forward implementations inside the sweep', () => {
   it('lockstep, specialised, compiled-episode and interpreted sweeps give bit-identical returns on both tasks', async () => {
-    const { cartpole } = await import('../../src/tasks/cartpole.js');
-    const { sweepPlans } = await import('../../src/rollout/sweep.js');
+    const { cartpole } = await import('../../../src/tasks/cartpole.js');
+    const { sweepPlans } = await import('../../../src/rollout/sweep.js');
     for (const task of [swingup, cartpole]) {
       const taskPlans = grownPlans(40, 30, task.nInput);
       const starts = generationStarts(task, 9, 1, 3);

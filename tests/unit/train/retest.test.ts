@@ -1,14 +1,14 @@
 /** Champion re-testing (reference checkBest): a lucky score alone does not make a champion. */
 import { describe, expect, it } from 'vitest';
-import { resolveConfig } from '../../src/config/load.js';
-import { getControlTask } from '../../src/tasks/registry.js';
-import type { Evaluator, SweepRequest, SweepResult } from '../../src/eval/evaluator.js';
-import { InlineEvaluator } from '../../src/eval/inline.js';
-import { generationStarts, sweepPlans } from '../../src/rollout/sweep.js';
-import { compile } from '../../src/network/plan.js';
-import type { ChampionRecord } from '../../src/train/reporter.js';
-import { evolve } from '../../src/train/loop.js';
-import { retestStarts } from '../../src/train/retest.js';
+import { resolveConfig } from '../../../src/config/load.js';
+import { getControlTask } from '../../../src/tasks/registry.js';
+import type { Evaluator, SweepRequest, SweepResult } from '../../../src/eval/evaluator.js';
+import { InlineEvaluator } from '../../../src/eval/inline.js';
+import { generationStarts, sweepPlans } from '../../../src/rollout/sweep.js';
+import { compile } from '../../../src/network/plan.js';
+import type { ChampionRecord } from '../../../src/train/reporter.js';
+import { evolve } from '../../../src/train/loop.js';
+import { retestStarts } from '../../../src/train/retest.js';
 
 const WEIGHTS = [-2, -1, -0.5, 0.5, 1, 2];
 

@@ -1,10 +1,10 @@
 /** Environment physics: invariants that hold whatever the implementation details. */
 import { describe, expect, it } from 'vitest';
-import { cartpole } from '../../src/tasks/cartpole.js';
-import { getTask, TASK_NAMES } from '../../src/tasks/registry.js';
-import { swingup } from '../../src/tasks/swingup.js';
-import type { ControlTask } from '../../src/tasks/task.js';
-import { streamFor } from '../../src/rng.js';
+import { cartpole } from '../../../src/tasks/cartpole.js';
+import { getTask, TASK_NAMES } from '../../../src/tasks/registry.js';
+import { swingup } from '../../../src/tasks/swingup.js';
+import type { ControlTask } from '../../../src/tasks/task.js';
+import { streamFor } from '../../../src/rng.js';
 
 function at(task: ControlTask<Float64Array>, physical: number[]): Float64Array {
   return task.reset({ state: physical });

@@ -5,12 +5,12 @@
  * time left that the first generations cannot foretell.
  */
 import { describe, expect, it } from 'vitest';
-import { resolveConfig } from '../../src/config/load.js';
-import { InlineEvaluator } from '../../src/eval/inline.js';
-import type { Evaluator, SweepRequest } from '../../src/eval/evaluator.js';
-import { evolve } from '../../src/train/loop.js';
-import { progressReporter } from '../../src/rundir/progress.js';
-import type { GenerationStats } from '../../src/train/reporter.js';
+import { resolveConfig } from '../../../src/config/load.js';
+import { InlineEvaluator } from '../../../src/eval/inline.js';
+import type { Evaluator, SweepRequest } from '../../../src/eval/evaluator.js';
+import { evolve } from '../../../src/train/loop.js';
+import { progressReporter } from '../../../src/rundir/progress.js';
+import type { GenerationStats } from '../../../src/train/reporter.js';
 
 /** Runs `config` with a progress reporter (as on a terminal) and a recorder; `abortAt`: abort during that generation's evaluation. */
 async function run(raw: object, abortAt: number | null = null) {

@@ -3,11 +3,11 @@
  * interpreter on random networks, the ensemble vote, and a generation's batch.
  */
 import { describe, expect, it } from 'vitest';
-import { accuracy, argmaxLanes, batchAccuracy, meanCrossEntropy, P_MIN, predict, sweepBatch, BatchScratch, vote, type ImageSet } from '../../src/rollout/batch.js';
-import { generationBatch } from '../../src/rollout/sweep.js';
-import { forward, forwardWeighted, planWeights } from '../../src/network/plan.js';
-import { streamFor } from '../../src/rng.js';
-import { randomNetworks } from '../helpers/networks.js';
+import { accuracy, argmaxLanes, batchAccuracy, meanCrossEntropy, P_MIN, predict, sweepBatch, BatchScratch, vote, type ImageSet } from '../../../src/rollout/batch.js';
+import { generationBatch } from '../../../src/rollout/sweep.js';
+import { forward, forwardWeighted, planWeights } from '../../../src/network/plan.js';
+import { streamFor } from '../../../src/rng.js';
+import { randomNetworks } from '../../helpers/networks.js';
 
 /** Outputs of several lanes in the node-major layout classify.ts reads (one row per output). */
 function lanes(rows: number[][]): Float64Array {

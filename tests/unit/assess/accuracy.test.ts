@@ -3,23 +3,23 @@
  * champion evolved here, checked against properties that hold whatever the champion is.
  */
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config/load.js';
-import { datasetFor } from '../../src/data/datasets.js';
-import { getClassifyTask } from '../../src/tasks/registry.js';
-import { accuracy, predict, vote } from '../../src/rollout/batch.js';
-import { InlineEvaluator } from '../../src/eval/inline.js';
-import { championToGenome, makeChampion, parseChampion, serializeChampion, type Champion } from '../../src/io/champion.js';
-import { compile } from '../../src/network/plan.js';
-import { testClassifier, tuneSharedAccuracy } from '../../src/assess/accuracy.js';
-import { evolve } from '../../src/train/loop.js';
-import { STANDARD_WEIGHTS } from '../../src/assess/replay.js';
-import { weightGrid } from '../../src/assess/tune.js';
+import { loadConfig } from '../../../src/config/load.js';
+import { datasetFor } from '../../../src/data/datasets.js';
+import { getClassifyTask } from '../../../src/tasks/registry.js';
+import { accuracy, predict, vote } from '../../../src/rollout/batch.js';
+import { InlineEvaluator } from '../../../src/eval/inline.js';
+import { championToGenome, makeChampion, parseChampion, serializeChampion, type Champion } from '../../../src/io/champion.js';
+import { compile } from '../../../src/network/plan.js';
+import { testClassifier, tuneSharedAccuracy } from '../../../src/assess/accuracy.js';
+import { evolve } from '../../../src/train/loop.js';
+import { STANDARD_WEIGHTS } from '../../../src/assess/replay.js';
+import { weightGrid } from '../../../src/assess/tune.js';
 
 const task = getClassifyTask('mnist');
 const { train, test } = datasetFor(task);
 
 async function smallChampion(): Promise<Champion> {
-  const config = loadConfig(new URL('../fixtures/configs/mnist-viewer.json', import.meta.url).pathname, { generations: 6 });
+  const config = loadConfig(new URL('../../fixtures/configs/mnist-viewer.json', import.meta.url).pathname, { generations: 6 });
   const summary = await evolve(config, new InlineEvaluator(), []);
   return makeChampion({ task: 'mnist', inputNames: task.inputNames, outputNames: task.outputNames, genome: summary.champion!.genome });
 }

@@ -9,13 +9,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { loadConfig, resolveConfig } from '../../src/config/load.js';
-import { getTask } from '../../src/tasks/registry.js';
-import { nonDominatedFronts } from '../../src/search/rank.js';
-import { streamFor } from '../../src/rng.js';
-import { checkPopulationMemory, initialPopulationBytes } from '../../src/train/memory.js';
+import { loadConfig, resolveConfig } from '../../../src/config/load.js';
+import { getTask } from '../../../src/tasks/registry.js';
+import { nonDominatedFronts } from '../../../src/search/rank.js';
+import { streamFor } from '../../../src/rng.js';
+import { checkPopulationMemory, initialPopulationBytes } from '../../../src/train/memory.js';
 
-const ROOT = new URL('../../', import.meta.url).pathname;
+const ROOT = new URL('../../../', import.meta.url).pathname;
 
 describe('ranking memory', () => {
   it('ranks 20,000 individuals in O(n) memory (stored lists would need about 1.6 GB)', () => {

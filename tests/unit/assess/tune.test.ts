@@ -1,15 +1,15 @@
 /** The paper's test protocol and weight tuning: known values, real improvement, and the champion file. */
 import { describe, expect, it } from 'vitest';
-import { cartpole } from '../../src/tasks/cartpole.js';
-import { makeScratch, runEpisode } from '../../src/rollout/episode.js';
-import { InlineEvaluator } from '../../src/eval/inline.js';
-import { makeChampion, parseChampion, serializeChampion, validateChampion, type Champion } from '../../src/io/champion.js';
-import type { Genome } from '../../src/network/genome.js';
-import { compile, forward, forwardWeighted, planWeights } from '../../src/network/plan.js';
-import { testChampion, testStarts } from '../../src/assess/protocol.js';
-import { replayChampion } from '../../src/assess/replay.js';
-import { tuneShared, tuneWeights } from '../../src/assess/tune.js';
-import { streamFor } from '../../src/rng.js';
+import { cartpole } from '../../../src/tasks/cartpole.js';
+import { makeScratch, runEpisode } from '../../../src/rollout/episode.js';
+import { InlineEvaluator } from '../../../src/eval/inline.js';
+import { makeChampion, parseChampion, serializeChampion, validateChampion, type Champion } from '../../../src/io/champion.js';
+import type { Genome } from '../../../src/network/genome.js';
+import { compile, forward, forwardWeighted, planWeights } from '../../../src/network/plan.js';
+import { testChampion, testStarts } from '../../../src/assess/protocol.js';
+import { replayChampion } from '../../../src/assess/replay.js';
+import { tuneShared, tuneWeights } from '../../../src/assess/tune.js';
+import { streamFor } from '../../../src/rng.js';
 
 /** Cart-pole: push = sum of the four inputs, each through its own connection (a linear controller). */
 function linear(): Genome {
@@ -131,7 +131,7 @@ describe('wann tune', () => {
 
 describe('the weight tuner as an ask/tell object', () => {
   it('steps toward a known optimum of a smooth score, and repeats exactly for a seed', async () => {
-    const { WeightTuner } = await import('../../src/search/weight-tuner.js');
+    const { WeightTuner } = await import('../../../src/search/weight-tuner.js');
     const target = [0.5, -1.5, 2, 0];
     const score = (w: Float64Array) => -w.reduce((a, x, i) => a + (x - target[i]) ** 2, 0);
     const run = () => {

@@ -1,11 +1,11 @@
 /** The search's building blocks: mutation invariants, NSGA-II ranking, selection. */
 import { describe, expect, it } from 'vitest';
-import { cloneGenome, enabledConnections, type Genome } from '../../src/network/genome.js';
-import { chooseMutation, mutate, nodeLayers, type Innovations } from '../../src/search/mutate.js';
-import { compile, PlanError } from '../../src/network/plan.js';
-import { crowdingDistance, nonDominatedFronts, nsgaRank } from '../../src/search/rank.js';
-import { WannSearch, type SearchSettings } from '../../src/search/wann-search.js';
-import { streamFor } from '../../src/rng.js';
+import { cloneGenome, enabledConnections, type Genome } from '../../../src/network/genome.js';
+import { chooseMutation, mutate, nodeLayers, type Innovations } from '../../../src/search/mutate.js';
+import { compile, PlanError } from '../../../src/network/plan.js';
+import { crowdingDistance, nonDominatedFronts, nsgaRank } from '../../../src/search/rank.js';
+import { WannSearch, type SearchSettings } from '../../../src/search/wann-search.js';
+import { streamFor } from '../../../src/rng.js';
 
 const ODDS = { addConnection: 0.2, addNode: 0.25, enable: 0.05, changeActivation: 0.5 };
 const ACTS = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
