@@ -5,6 +5,16 @@ import { InvalidArgumentError } from 'commander';
 import { ensureDirSync, writeFileAtomicSync } from '../io/atomic.js';
 import { RunFilesError } from '../rundir/files.js';
 
+/**
+ * Thrown by a command that ends on purpose with a non-zero code after saying why itself (a run stopped by a
+ * signal: 130/143): runCli returns the code and prints nothing more. Commands return; only bin.ts exits.
+ */
+export class ExitCode extends Error {
+  constructor(readonly code: number) {
+    super(`exit ${code}`);
+  }
+}
+
 export function integer(name: string, min: number, max = Number.MAX_SAFE_INTEGER) {
   return (value: string): number => {
     const n = Number(value);

@@ -16,14 +16,14 @@ import { evolve, InterruptedBeforeFirstGeneration } from '../train/loop.js';
 import { progressReporter } from '../rundir/progress.js';
 import type { Reporter } from '../train/reporter.js';
 import { FileWriteError } from '../io/atomic.js';
-import { keepRunningWithoutStdout } from '../io/output.js';
+import { keepRunningWithoutStdout } from './stdout.js';
 import { checkPopulationMemory } from '../train/memory.js';
 import { lockRunFolder, type RunLock } from '../rundir/lock.js';
 import { assertRunFolder, planResume, type ResumePlan } from '../rundir/resume.js';
 import { LiveHub } from '../serve/hub.js';
 import type { startServer } from '../serve/server.js';
 import { Command, Option } from 'commander';
-import { integer } from './args.js';
+import { ExitCode, integer } from './args.js';
 
 export interface EvolveFlags {
   seed?: number;
@@ -56,12 +56,12 @@ export function untilSignal(): Promise<void> {
   });
 }
 
-/** After a SIGINT/SIGTERM: closes the viewer, says where the run stopped and how to resume, and exits 130/143. */
+/** After a SIGINT/SIGTERM: closes the viewer, says where the run stopped and how to resume, and ends with 130/143. */
 async function stopped(signal: string, out: string, lastGeneration: number, close: () => unknown): Promise<never> {
   await close();
   const where = lastGeneration < 0 ? 'before generation 0 was complete (nothing to checkpoint yet)' : `after generation ${lastGeneration}, checkpoint written`;
   process.stderr.write(`wann: stopped ${where}; resume with: wann evolve --resume ${out}\n`);
-  process.exit(EXIT_CODE[signal]);
+  throw new ExitCode(EXIT_CODE[signal]);
 }
 
 async function evolveAction(configPath: string | undefined, opts: EvolveFlags): Promise<void> {

@@ -6,6 +6,7 @@
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { InputError } from '../io/errors.js';
 import { readPackageJson } from '../io/package-files.js';
+import { ExitCode } from './args.js';
 import { evolveCommand } from './evolve.js';
 import { importCommand } from './import.js';
 import { runCommand } from './run.js';
@@ -47,6 +48,7 @@ export async function runCli(argv: string[]): Promise<number> {
   } catch (e) {
     // Commander has already printed its one-line message; help and version exit 0.
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
+    if (e instanceof ExitCode) return e.code;
     const err = e as Error;
     if (process.env.WANN_DEBUG) console.error(err.stack);
     const input = INPUT_ERRORS.some((cls) => err instanceof cls);

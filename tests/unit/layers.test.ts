@@ -12,7 +12,7 @@ const SRC = new URL('../../src/', import.meta.url).pathname;
 /** Lowest first. A module belongs to the first layer with a prefix of its path (relative to src/). */
 export const LAYERS: Array<[name: string, prefixes: string[]]> = [
   ['random numbers', ['random.ts', 'rng.ts', 'streams.ts']],
-  ['files', ['io/errors.ts', 'io/schema-errors.ts', 'io/atomic.ts', 'io/bounded.ts', 'io/package-files.ts', 'io/output.ts']],
+  ['files', ['io/errors.ts', 'io/schema-errors.ts', 'io/atomic.ts', 'io/bounded.ts', 'io/package-files.ts']],
   ['network', ['network/']],
   ['search', ['search/']],
   ['tasks', ['tasks/']],
