@@ -71,6 +71,12 @@ describe('the source tree', () => {
     expect(cycles).toEqual([]);
   });
 
+  it('exits the process only from cli/ (everything below returns or throws)', () => {
+    const exits = all.filter((m) => layerOf(m) < layerOf('cli/program.ts') && /process\.exit\s*\(/.test(readFileSync(join(SRC, m), 'utf8')));
+    expect(exits).toEqual([]);
+    expect(/process\.exit\s*\(/.test(readFileSync(join(SRC, 'cli/stdout.ts'), 'utf8'))).toBe(true); // the pattern finds a call
+  });
+
   it('the check sees imports (an upward import would be caught)', () => {
     expect(graph.get('cli/program.ts')!.length).toBeGreaterThan(5);
     expect(layerOf('cli/program.ts')).toBeGreaterThan(layerOf('network/plan.ts'));
