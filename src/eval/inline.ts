@@ -3,6 +3,7 @@ import { getTask } from '../tasks/registry.js';
 import type { ForwardKind } from '../network/codegen.js';
 import type { Evaluator, SweepRequest, SweepResult } from './evaluator.js';
 import { sweepRange } from '../rollout/sweep.js';
+import { returnsLength } from '../rollout/request.js';
 
 /**
  * Milliseconds of work between yields to the event loop. Signal handlers run only there, so without yields
@@ -20,7 +21,7 @@ export class InlineEvaluator implements Evaluator {
   /** Individuals are swept in order, as one call would; between them the event loop runs, and an abort stops the sweep. */
   async evaluate(request: SweepRequest, signal?: AbortSignal): Promise<SweepResult> {
     const task = getTask(request.task);
-    const returns = new Float64Array(request.plans.length * request.weights.length);
+    const returns = new Float64Array(returnsLength(request));
     let steps = 0;
     let since = performance.now();
     for (let i = 0; i < request.plans.length; i++) {

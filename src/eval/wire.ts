@@ -19,7 +19,8 @@ import type { SweepRequest } from './evaluator.js';
 import { InputError } from '../io/errors.js';
 
 export const CHUNK_FORMAT = 'wann-chunk';
-export const CHUNK_VERSION = 1;
+/** 2: perEpisode (parts of a pair's starts). */
+export const CHUNK_VERSION = 2;
 
 export interface Chunk {
   format: typeof CHUNK_FORMAT;
@@ -32,6 +33,7 @@ export interface Chunk {
   batch?: Int32Array;
   packed: PackedPlans;
   connectionWeights?: Array<Float64Array | null>;
+  perEpisode?: boolean;
   forward: ForwardKind;
   /** Index of the chunk's first individual in its request, for error messages. */
   first: number;
@@ -64,7 +66,7 @@ export function encodeChunk(request: SweepRequest, forward: ForwardKind, first =
   return {
     format: CHUNK_FORMAT, version: CHUNK_VERSION, build,
     task: request.task, weights: [...request.weights], starts: request.starts, batch: request.batch,
-    packed: packPlans(request.plans), connectionWeights: request.connectionWeights, forward, first,
+    packed: packPlans(request.plans), connectionWeights: request.connectionWeights, perEpisode: request.perEpisode, forward, first,
   };
 }
 
@@ -76,8 +78,8 @@ export function decodeChunk(chunk: Chunk, build = buildFingerprint()): { request
   if (chunk.build !== build) {
     throw new ChunkError(`chunk: made by build ${chunk.build}, this is build ${build}; run the same wann build everywhere`);
   }
-  const { task, weights, starts, batch, connectionWeights, forward, first } = chunk;
-  return { request: { task, weights, starts, batch, connectionWeights, plans: unpackPlans(chunk.packed) }, forward, first };
+  const { task, weights, starts, batch, connectionWeights, perEpisode, forward, first } = chunk;
+  return { request: { task, weights, starts, batch, connectionWeights, perEpisode, plans: unpackPlans(chunk.packed) }, forward, first };
 }
 
 const ARRAYS = ['header', 'nodeIds', 'activation', 'inStart', 'inSrc', 'inConn'] as const;

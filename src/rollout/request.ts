@@ -26,11 +26,22 @@ export interface SweepRequest {
    * weight. Weight tuning uses this; evolution leaves it out (every connection weighs 1).
    */
   connectionWeights?: Array<Float64Array | null>;
+  /**
+   * Control tasks: return each episode's total (returns[(i * weights.length + k) * starts.length + r]) instead
+   * of the mean over the starts. A shard holding some of a pair's starts asks for it (eval/shard.ts), and the
+   * merge takes the mean with meanOverStarts, the sweep's own reduction, so the numbers stay bit for bit.
+   */
+  perEpisode?: boolean;
 }
 
 export interface SweepResult {
-  /** returns[i * weights.length + k]: individual i's mean return over the reps at weight k. */
+  /** returns[i * weights.length + k]: individual i's mean return over the reps at weight k (see perEpisode). */
   returns: Float64Array;
   /** Environment steps run in all (classification: forward passes, images x weights x individuals). */
   steps: number;
+}
+
+/** How many numbers a request's `returns` holds: one per (individual, weight), or per episode with perEpisode. */
+export function returnsLength(request: Omit<SweepRequest, 'task'>): number {
+  return request.plans.length * request.weights.length * (request.perEpisode ? request.starts.length : 1);
 }

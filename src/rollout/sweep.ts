@@ -34,10 +34,25 @@ export function sweepRange(
     if (!request.batch) throw new Error(`task ${task.name} needs a batch of training images`);
     return sweepBatch(datasetFor(task).train, request.batch, request.plans, request.weights, out, from, to, batchScratch, request.connectionWeights);
   }
-  return sweepPlans(task, request.plans, request.weights, request.starts, out, from, to, forwardKind, undefined, request.connectionWeights);
+  return sweepPlans(task, request.plans, request.weights, request.starts, out, from, to, forwardKind, undefined, request.connectionWeights, request.perEpisode);
 }
 
-/** Sweeps plans[from..to) and writes their per-weight means into `out` at the same individual positions. */
+/**
+ * The mean over the starts of each weight's episode totals: totals[k * starts + r] -> means[at + k]. Summed in
+ * start order, as every backend and every merge of shards does, so the bits never depend on the split.
+ */
+export function meanOverStarts(totals: ArrayLike<number>, weights: number, starts: number, means: Float64Array, at: number, totalsAt = 0): void {
+  for (let k = 0; k < weights; k++) {
+    let sum = 0;
+    for (let r = 0; r < starts; r++) sum += totals[totalsAt + k * starts + r];
+    means[at + k] = sum / starts;
+  }
+}
+
+/**
+ * Sweeps plans[from..to) and writes their per-weight means into `out` at the same individual positions (with
+ * `perEpisode`, every episode's total: out[(i * weights + k) * starts + r]).
+ */
 export function sweepPlans(
   task: ControlTask,
   plans: readonly Plan[],
@@ -50,36 +65,36 @@ export function sweepPlans(
   scratch: EpisodeScratch = makeScratch(task),
   /** Per plan, its own connection weights (plan order) scaled by each swept weight; null: all connections 1. */
   connectionWeights?: ReadonlyArray<Float64Array | null>,
+  perEpisode = false,
 ): number {
   let steps = 0;
+  const perPlan = weights.length * starts.length;
   // Lockstep needs flat lanes; a task without them runs episode by episode (the same numbers).
   if (forwardKind === 'lockstep' && !task.lanes) forwardKind = 'specialized';
   if (forwardKind === 'lockstep') {
     const lanes = new Float64Array(weights.length * starts.length);
     for (let i = from; i < to; i++) {
       steps += lockstepEpisodes(task, plans[i], weights, starts, lanes, lockstepScratch, connectionWeights?.[i] ?? null);
-      for (let k = 0; k < weights.length; k++) {
-        let sum = 0;
-        for (let r = 0; r < starts.length; r++) sum += lanes[k * starts.length + r];
-        out[i * weights.length + k] = sum / starts.length;
-      }
+      if (perEpisode) out.set(lanes, i * perPlan);
+      else meanOverStarts(lanes, weights.length, starts.length, out, i * weights.length);
     }
     return steps;
   }
+  const totals = perEpisode ? out : new Float64Array(perPlan);
   for (let i = from; i < to; i++) {
     const own = connectionWeights?.[i];
     // Per-connection weights always go through the weighted interpreter.
     const net = own ? weightedNetwork(plans[i], own) : forwardKind === 'episode' ? null : networkFn(plans[i], forwardKind);
     const run = net ? (w: number, start: EpisodeStart) => runEpisode(task, net, w, start, scratch) : episodeRunner(task, plans[i], scratch);
+    const at = perEpisode ? i * perPlan : 0;
     for (let k = 0; k < weights.length; k++) {
-      let sum = 0;
-      for (const start of starts) {
-        const episode = run(weights[k], start);
-        sum += episode.totalReward;
+      for (let r = 0; r < starts.length; r++) {
+        const episode = run(weights[k], starts[r]);
+        totals[at + k * starts.length + r] = episode.totalReward;
         steps += episode.steps;
       }
-      out[i * weights.length + k] = sum / starts.length;
     }
+    if (!perEpisode) meanOverStarts(totals, weights.length, starts.length, out, i * weights.length);
   }
   return steps;
 }

@@ -192,6 +192,7 @@ export class GpuEvaluator implements Evaluator {
   }
 
   private async run(request: SweepRequest): Promise<SweepResult> {
+    if (request.perEpisode) throw new Error('gpu backend: per-episode returns are not supported (they come from shards, which the gpu backend does not make)');
     if (request.connectionWeights?.some((w) => w)) throw new Error('gpu backend: per-connection weights are not supported (use --backend pool)');
     const task = getTask(request.task);
     const { plans, weights } = request;

@@ -1,8 +1,9 @@
 /**
  * The worker-pool backend: a Piscina pool started once per run; each request is split into shards (shard.ts:
- * by individual, or by weight when there are few individuals, as in a champion re-test), each shard sent as a
+ * by individual; by weight and start when there are few, as in a champion re-test), each shard sent as a
  * chunk (wire.ts: versioned, plans in transferred buffers), and the results merged. Bit-identical to
- * `inline` for any worker count: each (individual, weight)'s mean is computed whole in one worker.
+ * `inline` for any worker count: each (individual, weight)'s mean is summed in start order, in one worker or,
+ * for a split pair, in the merge.
  */
 import { setMaxListeners } from 'node:events';
 import { availableParallelism } from 'node:os';
@@ -16,7 +17,7 @@ import type { ChunkResult } from './worker.js';
 
 /**
  * The compiled worker. Under vitest this module runs from src/, where no .js worker exists, so it falls
- * back to dist/ (npm test builds first).
+ * back to dist/, which the tests' global setup rebuilds whenever src/ is newer (tests/setup/fresh-build.ts).
  */
 function workerUrl(): string {
   const here = import.meta.url;

@@ -5,6 +5,7 @@
  */
 import { loadTask } from '../../tasks/modules.js';
 import { sweepRange } from '../../rollout/sweep.js';
+import { returnsLength } from '../../rollout/request.js';
 import type { SweepResult } from '../evaluator.js';
 import { decodeChunk, type Chunk } from '../wire.js';
 
@@ -14,7 +15,7 @@ export default async function runChunk(chunk: Chunk): Promise<ChunkResult> {
   const { request, forward, first } = decodeChunk(chunk);
   // A built-in task, or a user's task module imported by its path (once per worker).
   const task = await loadTask(request.task);
-  const returns = new Float64Array(request.plans.length * request.weights.length);
+  const returns = new Float64Array(returnsLength(request));
   let steps = 0;
   for (let i = 0; i < request.plans.length; i++) {
     try {
