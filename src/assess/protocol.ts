@@ -4,7 +4,8 @@
  * shared weight, and the tuned per-connection weights — plus the mean at each standard weight. Episodes start
  * where `wann run --seed S` starts them, so the figures line up with a replay.
  */
-import { getControlTask } from '../tasks/registry.js';
+import { baseTaskName, getControlTask, TASK_PROTOCOLS } from '../tasks/registry.js';
+import { InputError } from '../io/errors.js';
 import type { EpisodeStart } from '../tasks/task.js';
 import { episodeRunner, makeScratch, runEpisode } from '../rollout/episode.js';
 import { championToGenome, type Champion } from '../io/champion.js';
@@ -39,18 +40,31 @@ function stats(returns: number[]): { mean: number; std: number; episodes: number
   return { ...meanStd(returns), episodes: returns.length };
 }
 
-/** Initial states of the test episodes: those of `wann run --seed seed`. */
+/** Initial states of the test episodes: the task's test tool's own, or those of `wann run --seed seed`. */
 export function testStarts(taskName: string, seed: number, episodes: number): EpisodeStart[] {
-  return replayStarts(getControlTask(taskName), seed, episodes);
+  const task = getControlTask(taskName);
+  return task.testStarts?.(seed, episodes) ?? replayStarts(task, seed, episodes);
 }
 
-export function testChampion(champion: Champion, options: { episodes?: number; seed?: number } = {}): TestResult {
+/** The task a test runs: the champion's, or one of its protocols (`biped` + `paper` -> `biped:paper`). */
+export function protocolTask(taskRef: string, protocol?: string): string {
+  if (protocol === undefined) return taskRef;
+  const name = baseTaskName(taskRef);
+  const known = TASK_PROTOCOLS[name] ?? [];
+  if (!known.includes(protocol)) {
+    throw new InputError(`--protocol: expected ${known.length ? `one of ${known.join(', ')} for task ${name}` : `nothing: task ${name} has one protocol`}, got ${JSON.stringify(protocol)}`);
+  }
+  return `${name}:${protocol}`;
+}
+
+export function testChampion(champion: Champion, options: { episodes?: number; seed?: number; task?: string } = {}): TestResult {
   const episodes = options.episodes ?? 100;
   const seed = options.seed ?? 0;
-  const task = getControlTask(champion.task);
+  const taskRef = options.task ?? champion.task;
+  const task = getControlTask(taskRef);
   const genome = championToGenome(champion);
   const plan = compile(genome);
-  const starts = testStarts(champion.task, seed, episodes);
+  const starts = testStarts(taskRef, seed, episodes);
   const scratch = makeScratch(task);
   // Shared-weight conditions run the network's compiled episode loop; per-connection weights the interpreter.
   const sharedEpisode = episodeRunner(task, plan, scratch);

@@ -3,7 +3,8 @@ import { Command, Option } from 'commander';
 import { LIMITS, readBounded } from '../io/bounded.js';
 import { makeChampion, serializeChampion } from '../io/champion.js';
 import { parseReferenceOut, ReferenceOutError } from '../io/reference-out.js';
-import { getTask, TASK_NAMES } from '../tasks/registry.js';
+import { TASK_NAMES } from '../tasks/registry.js';
+import { loadTask } from '../tasks/modules.js';
 import { writeOut } from './args.js';
 
 export function importCommand(): Command {
@@ -13,7 +14,7 @@ export function importCommand(): Command {
     .addOption(new Option('--task <name>', 'task the network was evolved for').choices([...TASK_NAMES]).makeOptionMandatory())
     .option('--out <file>', 'write the champion here (default: print it)')
     .action(async (file: string, opts) => {
-      const task = getTask(opts.task);
+      const task = await loadTask(opts.task);
       const text = readBounded(file, LIMITS.outBytes, 'reference .out file', (message) => new ReferenceOutError(message));
       const genome = parseReferenceOut(text, task.nInput, task.nOutput, `--task ${task.name}`);
       const champion = makeChampion({ task: task.name, inputNames: task.inputNames, outputNames: task.outputNames, genome });

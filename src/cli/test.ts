@@ -2,7 +2,8 @@
 import { basename } from 'node:path';
 import { Command } from 'commander';
 import { testClassifier, type AccuracyResult } from '../assess/accuracy.js';
-import { testChampion } from '../assess/protocol.js';
+import { protocolTask, testChampion } from '../assess/protocol.js';
+import { loadTask } from '../tasks/modules.js';
 import { STANDARD_WEIGHTS } from '../assess/replay.js';
 import { championPath, loadChampion } from '../io/champion.js';
 import { count } from '../rundir/progress.js';
@@ -31,15 +32,18 @@ export function testCommand(): Command {
     .argument('<champion>', 'champion JSON file, or a run folder (its champion.json)')
     .option('--episodes <n>', 'episodes per condition (classification: random shared weights drawn)', integer('--episodes', 1, 100_000), 100)
     .option('--seed <n>', 'seed of the episodes (the same episodes as wann run --seed)', integer('--seed', 0, 2 ** 32 - 1), 0)
+    .option('--protocol <name>', 'the task\'s episode protocol for a task that has several (biped: train, the reference\'s training episodes, or paper, the paper\'s test tool: 1000 steps, -100 on a fall, seeds seed..seed+episodes-1)')
     .option('--json', 'print one JSON object instead of a table')
     .action(async (given: string, opts) => {
       const file = championPath(given);
       const champion = await loadChampion(file);
+      const taskRef = protocolTask(champion.task, opts.protocol);
+      await loadTask(taskRef);
       if (getTask(champion.task).kind === 'classify') {
         printAccuracy(basename(file), testClassifier(champion, { draws: opts.episodes, seed: opts.seed }), opts.json);
         return;
       }
-      const result = testChampion(champion, { episodes: opts.episodes, seed: opts.seed });
+      const result = testChampion(champion, { episodes: opts.episodes, seed: opts.seed, task: taskRef });
       if (opts.json) {
         process.stdout.write(JSON.stringify(result) + '\n');
         return;

@@ -12,7 +12,7 @@ import * as path from 'node:path';
 import { Ajv, type ValidateFunction } from 'ajv';
 import { schemaErrorMessage } from './schema-errors.js';
 import { loadTask } from '../tasks/modules.js';
-import { getTask, isTaskModule, TASK_NAMES } from '../tasks/registry.js';
+import { getTask, isKnownTask, isTaskModule, TASK_NAMES } from '../tasks/registry.js';
 import { jsonDepth, LIMITS, readBounded, stripBom } from './bounded.js';
 import { readPackageJson } from './package-files.js';
 import { genomeProblem, type Genome, type NodeKind } from '../network/genome.js';
@@ -281,7 +281,7 @@ export async function loadChampion(file: string): Promise<Champion> {
   const task = /"task"\s*:\s*("(?:[^"\\]|\\.)*")/.exec(text)?.[1];
   if (task) {
     const ref = JSON.parse(task) as string;
-    if (isTaskModule(ref)) await loadTask(ref);
+    if (isTaskModule(ref) || isKnownTask(ref)) await loadTask(ref);
   }
   return parseChampion(text, file);
 }

@@ -59,17 +59,21 @@ export function runEpisode(
     step = task.step;
     done = task.done;
   }
-  observe(state as never, obs);
   let totalReward = 0;
   let steps = 0;
-  while (steps < task.maxSteps) {
-    net(obs, w, action);
-    const reward = step(state as never, action);
-    totalReward += reward;
-    steps++;
-    if (onStep) onStep(state, reward);
-    if (done(state as never)) break;
+  try {
     observe(state as never, obs);
+    while (steps < task.maxSteps) {
+      net(obs, w, action);
+      const reward = step(state as never, action);
+      totalReward += reward;
+      steps++;
+      if (onStep) onStep(state, reward);
+      if (done(state as never)) break;
+      observe(state as never, obs);
+    }
+  } finally {
+    if (!lanes) task.release?.(state);
   }
   return { totalReward, steps };
 }

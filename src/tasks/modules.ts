@@ -10,7 +10,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { isDefinedTask, TaskDefinitionError } from './define.js';
-import { getTask, isTaskModule, registerTaskModule } from './registry.js';
+import { getTask, isTaskModule, loadEngineTask, registerTaskModule } from './registry.js';
 import type { ClassifyTask, ControlTask, Task } from './task.js';
 import { InputError } from '../io/errors.js';
 import { streams } from '../streams.js';
@@ -36,7 +36,10 @@ const oneLine = (e: unknown) => String((e as Error)?.message ?? e).split('\n')[0
 
 /** The task `ref` names, a module imported and checked first when it is one. */
 export async function loadTask(ref: string): Promise<Task> {
-  if (!isTaskModule(ref)) return getTask(ref);
+  if (!isTaskModule(ref)) {
+    await loadEngineTask(ref);
+    return getTask(ref);
+  }
   const path = resolve(ref);
   try {
     return getTask(path);

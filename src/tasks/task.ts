@@ -69,6 +69,16 @@ export interface ControlTask<S = unknown> extends TaskData {
   step(state: S, action: ArrayLike<number>): number;
   /** True when `state` ends the episode before maxSteps. */
   done(state: S): boolean;
+  /**
+   * Optional: frees what a state holds outside the JavaScript heap (the biped's physics world). The episode
+   * runner calls it once an episode is over, however it ended.
+   */
+  release?(state: S): void;
+  /**
+   * Optional: the episodes `wann test` runs for test seed `seed`, when the task's test tool fixes them (the
+   * biped's paper protocol: seeds seed, seed + 1, ..., as the paper's tool ran them). Otherwise drawn starts.
+   */
+  testStarts?(seed: number, count: number): EpisodeStart[];
   /** Optional fast path: the state as flat lanes (see LaneDynamics). */
   readonly lanes?: LaneDynamics;
   /** Optional fast path: the dynamics as JS/WGSL text, which the GPU backend needs (physics.ts). */
