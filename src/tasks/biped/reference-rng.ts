@@ -17,8 +17,13 @@ export class ReferenceRandom {
 
   /** gym's np_random(seed): the generator an env.seed(seed) gives. */
   static forSeed(seed: number): ReferenceRandom {
+    return ReferenceRandom.fromKey(gymSeedKey(seed));
+  }
+
+  /** RandomState(key) for a list of uint32 words: MT19937's init_by_array. */
+  static fromKey(key: readonly number[]): ReferenceRandom {
     const rng = new ReferenceRandom();
-    rng.initByArray(gymSeedKey(seed));
+    rng.initByArray(key);
     return rng;
   }
 
