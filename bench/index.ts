@@ -6,10 +6,11 @@
  *      (bench/swingup-generation.ts);
  *   3. seconds per generation for the first 20 generations of configs/swingup.json;
  *   4. one MNIST generation at population 960, early and late network sizes (bench/mnist.ts);
- *   5. (`-- gpu` only) generations 2 and 4 on inline, the pool on every core and the GPU backend, device named
+ *   5. BipedalWalker steps/s: the authors' champion and a fresh generation, inline and pool (bench/biped.ts);
+ *   6. (`-- gpu` only) generations 2 and 4 on inline, the pool on every core and the GPU backend, device named
  *      (bench/gpu.ts).
  *
- * `npm run bench -- <section...>` (closed-loop, generation, first-20, mnist, gpu) runs only those sections and
+ * `npm run bench -- <section...>` (closed-loop, generation, first-20, mnist, biped, gpu) runs only those sections and
  * updates them in latest.json, keeping the others.
  *
  * The reference figure (12,041 closed-loop steps/s, Python + NumPy on one core of a 2-core machine like
@@ -26,6 +27,7 @@ import { closedLoop, REFERENCE_STEPS_PER_S, root, round } from './closed-loop.js
 import { gpuGeneration } from './gpu.js';
 import { mnistGeneration } from './mnist.js';
 import { swingupGeneration } from './swingup-generation.js';
+import { bipedBench } from './biped.js';
 
 async function first20Generations() {
   const result: Record<string, unknown> = {};
@@ -55,6 +57,7 @@ if (want('closed-loop')) report.closedLoop = await closedLoop();
 if (want('generation')) report.generation = await swingupGeneration();
 if (want('first-20')) report.first20Generations = await first20Generations();
 if (want('mnist')) report.mnistGeneration = await mnistGeneration();
+if (want('biped')) report.biped = await bipedBench();
 // Only on request: it needs a WebGPU device (a real GPU, or the software one from .ci/lavapipe.sh).
 if (which.has('gpu')) report.gpuGeneration = await gpuGeneration();
 
