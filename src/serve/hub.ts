@@ -57,13 +57,16 @@ export interface TaskInfo {
   kind: Task['kind'];
   inputNames: readonly string[];
   outputNames: readonly string[];
-  /** A task module: the viewer asks the server for its episodes (/api/episode) instead of running them. */
+  /**
+   * The viewer asks the server for the task's episodes (/api/episode) instead of running them: a user's task
+   * module, or a built-in task on an engine the page does not load (the biped's Box2D).
+   */
   module: boolean;
 }
 
 export function taskInfo(ref: string): TaskInfo {
   const task = getTask(ref);
-  return { ref, name: task.name, kind: task.kind, inputNames: task.inputNames, outputNames: task.outputNames, module: isTaskModule(ref) };
+  return { ref, name: task.name, kind: task.kind, inputNames: task.inputNames, outputNames: task.outputNames, module: isTaskModule(ref) || (task.kind === 'control' && !task.lanes) };
 }
 
 export class LiveHub implements Reporter {
