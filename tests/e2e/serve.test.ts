@@ -297,7 +297,7 @@ describe('wann serve <run-dir>', () => {
     const { openSource } = await import('../../src/serve/run-source.js');
     const dir = await finishedRun();
     writeFileSync(join(dir, 'config.json'), JSON.stringify({ ...JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')), task: 'walker' }));
-    await expect(openSource(dir)).rejects.toThrow(/run\/config\.json: not a valid run config \(config\.task: expected one of "cartpole", "swingup", "mnist" or the path of a task module \(\.js\), got "walker"\)$/);
+    await expect(openSource(dir)).rejects.toThrow(/run\/config\.json: not a valid run config \(config\.task: expected one of "cartpole", "swingup", "mnist", "biped" or the path of a task module \(\.js\), got "walker"\)$/);
   });
 });
 

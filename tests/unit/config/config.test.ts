@@ -131,7 +131,7 @@ describe('bad configs are rejected with a one-line message', () => {
     ['empty weights', { ...ok, eval: { weights: [] } }, ['config.eval.weights: expected a non-empty array of non-zero numbers (at most 64), got []']],
     ['weight 0', { ...ok, eval: { weights: [-1, 0, 1] } }, ['config.eval.weights[1]: expected a non-zero number, got 0']],
     ['weight not a number', { ...ok, eval: { weights: [1, 'two'] } }, ['config.eval.weights[1]: expected a non-zero number, got "two"']],
-    ['unknown task', { task: 'walker' }, ['config.task: expected one of "cartpole", "swingup", "mnist" or the path of a task module (.js), got "walker"']],
+    ['unknown task', { task: 'walker' }, ['config.task: expected one of "cartpole", "swingup", "mnist", "biped" or the path of a task module (.js), got "walker"']],
     // A well-formed name is checked against the backend registry when the evaluator is made (cli.test.ts).
     ['malformed backend name', { ...ok, eval: { backend: 'Cuda Now!' } }, ['config.eval.backend: expected a string matching /^[a-z][a-z0-9-]{0,31}$/, got "Cuda Now!"']],
     ['workers 0', { ...ok, eval: { workers: 0 } }, ['config.eval.workers: expected an integer in [1, 256] or null, got 0']],
@@ -139,11 +139,11 @@ describe('bad configs are rejected with a one-line message', () => {
     ['seed too large', { ...ok, seed: 2 ** 32 }, ['config.seed: expected an integer in [0, 4294967295], got 4294967296']],
     ['stopAtFitness a string', { ...ok, stopAtFitness: 'high' }, ['config.stopAtFitness: expected a number or null, got "high"']],
     ['nested object a number', { ...ok, population: 5 }, ['config.population: expected an object, got 5']],
-    ['missing task', { seed: 1 }, ['config.task: required field missing (expected one of "cartpole", "swingup", "mnist" or the path of a task module (.js))']],
+    ['missing task', { seed: 1 }, ['config.task: required field missing (expected one of "cartpole", "swingup", "mnist", "biped" or the path of a task module (.js))']],
     ['an array', [1, 2], ['config: expected an object, got [1,2]']],
     ['a number', 42, ['config: expected an object, got 42']],
     ['null', null, ['config: expected an object, got null']],
-    ['long value is cut', { task: 'x'.repeat(500) }, ['config.task: expected one of "cartpole", "swingup", "mnist" or the path of a task module (.js), got "xxxx', 'xxx...']],
+    ['long value is cut', { task: 'x'.repeat(500) }, ['config.task: expected one of "cartpole", "swingup", "mnist", "biped" or the path of a task module (.js), got "xxxx', 'xxx...']],
   ];
 
   for (const [name, raw, fragments] of cases) {
