@@ -139,7 +139,7 @@ export function buildServer(hub: LiveHub, options: { host?: string } = {}): Fast
   });
 
   // An episode of champion `index` at shared weight `weight`, from the start `wann run --seed 0` gives episode 0:
-  // the viewer's traces for a task it cannot run itself (a user's module).
+  // the viewer's episode for a task it cannot run itself (a user's module; the biped, with its picture).
   app.get<{ Querystring: { index?: string; weight?: string } }>('/api/episode', async (req, reply) => {
     const index = intParam(req.query.index ?? '', 1e9);
     const w = Number(req.query.weight);
@@ -153,14 +153,21 @@ export function buildServer(hub: LiveHub, options: { host?: string } = {}): Fast
     const [start] = replayStarts(task, 0, 1, 0);
     const observations: number[][] = [];
     const rewards: number[] = [];
+    const frames: number[][] = [];
+    let scene: number[] | undefined;
+    const picture = task.picture;
     const plan = compile(championToGenome(entry.champion));
     const result = runEpisode(task, plan, w, start, makeScratch(task), (state, reward) => {
       const obs = new Float64Array(task.nInput);
       task.observe(state, obs);
       observations.push(Array.from(obs));
       rewards.push(reward);
+      if (picture) {
+        scene ??= picture.scene(state);
+        frames.push(picture.frame(state));
+      }
     });
-    return { weight: w, totalReward: result.totalReward, steps: result.steps, observations, rewards };
+    return { weight: w, totalReward: result.totalReward, steps: result.steps, observations, rewards, ...(picture && { scene, frames }) };
   });
 
   // The test digits of a classification run, for the viewer's predictions: the images `wann run` scores.

@@ -79,6 +79,12 @@ export interface ControlTask<S = unknown> extends TaskData {
    * biped's paper protocol: seeds seed, seed + 1, ..., as the paper's tool ran them). Otherwise drawn starts.
    */
   testStarts?(seed: number, count: number): EpisodeStart[];
+  /**
+   * Optional: what the viewer draws of an episode it gets from the server (/api/episode): the scene once (the
+   * biped's terrain) and a frame after every step (its bodies, lidar and contacts), as plain numbers; the
+   * viewer's drawer for the task (web/src/walker-view.ts) knows their layout.
+   */
+  readonly picture?: { scene(state: S): number[]; frame(state: S): number[] };
   /** Optional fast path: the state as flat lanes (see LaneDynamics). */
   readonly lanes?: LaneDynamics;
   /** Optional fast path: the dynamics as JS/WGSL text, which the GPU backend needs (physics.ts). */

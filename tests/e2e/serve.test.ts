@@ -11,6 +11,12 @@ import { buildServer } from '../../src/serve/server.js';
 import { streamFor } from '../../src/rng.js';
 import { getClassifyTask, getControlTask } from '../../src/tasks/registry.js';
 import { datasetFor } from '../../src/data/datasets.js';
+import { loadTask } from '../../src/tasks/modules.js';
+import type { ControlTask } from '../../src/tasks/task.js';
+import { parseReferenceOut } from '../../src/io/reference-out.js';
+import { makeChampion } from '../../src/io/champion.js';
+import { INIT_X, TERRAIN_LENGTH } from '../../src/tasks/biped/constants.js';
+import { WALKER_FRAME_SIZE } from '../../web/src/walker-view.js';
 
 const hub = new LiveHub();
 let app: FastifyInstance;
@@ -93,6 +99,39 @@ describe('endpoints', () => {
       expect(res.body).not.toContain('"name": "wann"');
     });
   }
+});
+
+describe('/api/episode on the biped, which the page cannot run', () => {
+  const bipedHub = new LiveHub();
+  let bipedApp: FastifyInstance;
+  let task: ControlTask;
+  beforeAll(async () => {
+    task = (await loadTask('biped')) as ControlTask;
+    const genome = parseReferenceOut(readFileSync(new URL('../fixtures/biped.out', import.meta.url), 'utf8'), 24, 4, 'biped');
+    bipedHub.task = 'biped';
+    bipedHub.addChampion({ generation: 0, mean: NaN, max: NaN, champion: makeChampion({ task: 'biped', inputNames: task.inputNames, outputNames: task.outputNames, genome }) });
+    bipedApp = buildServer(bipedHub);
+    await bipedApp.ready();
+  });
+  afterAll(async () => { await bipedApp.close(); });
+
+  it('gives the episode `wann run` replays, with the terrain and a frame per step the viewer draws', async () => {
+    const body = (await bipedApp.inject('/api/episode?index=0&weight=-1')).json();
+    const replay = replayChampion(bipedHub.champions[0].champion, { weights: [-1], episodes: 1, seed: 0 });
+    expect(body.totalReward).toBe(replay.returns['-1']);
+    expect(body.scene).toHaveLength(TERRAIN_LENGTH);
+    expect(body.frames).toHaveLength(body.steps);
+    for (const f of body.frames) expect(f).toHaveLength(WALKER_FRAME_SIZE);
+    // The frame's lidar and contacts are the observation's (obs 14..23, and the contacts at 8 and 13).
+    body.frames.forEach((f: number[], t: number) => {
+      expect(f.slice(15, 25)).toEqual(body.observations[t].slice(14, 24));
+      expect([f[25], f[26]]).toEqual([body.observations[t][8], body.observations[t][13]]);
+    });
+    // The hull starts over the start pad, and the champion at w = -1 carries it forward.
+    const [first, last] = [body.frames[0], body.frames.at(-1)];
+    expect(first[0]).toBeCloseTo(INIT_X, 1);
+    expect(last[0]).toBeGreaterThan(first[0] + 5);
+  });
 });
 
 describe('/api/digits on a classification run', () => {

@@ -314,3 +314,44 @@ describe.skipIf(!CHROMIUM)('the viewer on a user\'s task module', () => {
     await page.screenshot({ path: join(ARTIFACTS, 'viewer-module.png'), fullPage: true });
   });
 });
+
+describe.skipIf(!CHROMIUM)('the viewer on the authors\' biped champion', () => {
+  let serve: ChildProcess | undefined;
+  let file: string;
+
+  beforeAll(async () => {
+    await stop(evolution);
+    file = join(dir, 'biped.json');
+    await promisify(execFile)('node', [CLI, 'import', 'tests/fixtures/biped.out', '--task', 'biped', '--out', file], { cwd: ROOT });
+    serve = spawn('node', [CLI, 'serve', file, '--port', '0'], { cwd: ROOT });
+    pageErrors.length = 0;
+    await page.goto(await viewerUrl(serve));
+  });
+  afterAll(() => stop(serve));
+
+  it('draws the walker on its terrain, the episode `wann run --weight` replays', async () => {
+    // The page cannot run Box2D: the server sends the episode, with a picture of every step.
+    await page.waitForFunction(() => document.querySelector('#episode')?.getAttribute('data-view') === 'walker', undefined, { timeout: 60_000 });
+    const w = (await page.getAttribute('#return', 'data-weight'))!;
+    expect(w).toBe('-1');
+    const shown = Number(await page.getAttribute('#return', 'data-value'));
+    const { stdout } = await promisify(execFile)('node', [CLI, 'run', file, '--weight', w, '--episodes', '1', '--seed', '0', '--json'], { cwd: ROOT });
+    expect(shown).toBe(JSON.parse(stdout).returns[w]);
+    // Sky, ground and walker colours all on the canvas: the terrain's green, the hull's purple.
+    const colours = await page.waitForFunction(() => {
+      const c = document.querySelector('#episode') as HTMLCanvasElement;
+      const data = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+      let green = 0;
+      let purple = 0;
+      for (let i = 0; i < data.length; i += 4) {
+        if (data[i] === 0x66 && data[i + 1] === 0xcc && data[i + 2] === 0x66) green++;
+        if (data[i] === 0x80 && data[i + 1] === 0x66 && data[i + 2] === 0xe6) purple++;
+      }
+      return green > 1000 && purple > 100 ? { green, purple } : false;
+    }, undefined, { timeout: 30_000 });
+    expect((await colours.jsonValue()).purple).toBeGreaterThan(100);
+    expect(pageErrors).toEqual([]);
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: join(ARTIFACTS, 'viewer-biped.png'), fullPage: true });
+  });
+});

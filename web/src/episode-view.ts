@@ -1,13 +1,16 @@
 /**
  * The champion acting in its environment: the episode is computed with the project's own forward pass and
  * physics (the same code `wann run` uses, from the same start), then animated on a canvas in real time. The
- * built-in cart tasks are drawn as a cart and pole; any other task (a user's own) as traces of its
- * observations and of the reward over the episode.
+ * built-in cart tasks are drawn as a cart and pole, the biped (whose episodes the server sends, with a picture
+ * of every step) as a walker on its terrain; any other task (a user's own) as traces of its observations and of
+ * the reward over the episode.
  */
 import type { ControlTask, EpisodeStart } from '../../src/tasks/task.js';
 import { makeScratch, runEpisode } from '../../src/rollout/episode.js';
 import { networkFn } from '../../src/network/codegen.js';
 import type { Plan } from '../../src/network/plan.js';
+import { baseTaskName } from '../../src/tasks/registry.js';
+import { drawWalker, WALKER_FRAME_SIZE, WALKER_SECONDS_PER_STEP } from './walker-view.js';
 
 /** Seconds of simulated time per step of the tasks drawn as a cart and pole. */
 const CART_TASKS: Record<string, number> = { swingup: 0.01, cartpole: 0.02 };
@@ -22,6 +25,13 @@ export interface EpisodeRun {
   /** The observation after each step (steps x nInput), and the step's reward. */
   observations: Float64Array[];
   rewards: Float64Array;
+  /** Tasks with a picture (ControlTask.picture, sent by the server): the scene and a frame after each step. */
+  picture?: { scene: number[]; frames: number[][] };
+}
+
+/** Is this run drawn as the biped walker? Its picture must have the layout walker-view.ts reads. */
+function isWalker(task: string, run: EpisodeRun): boolean {
+  return baseTaskName(task) === 'biped' && run.picture !== undefined && run.picture.frames.length > 0 && run.picture.frames.every((f) => f.length === WALKER_FRAME_SIZE);
 }
 
 export function simulate(task: ControlTask, plan: Plan, w: number, start: EpisodeStart): EpisodeRun {
@@ -65,13 +75,14 @@ export class EpisodeView {
     this.names = task.inputNames;
     this.run = run;
     this.startedAt = performance.now();
-    this.canvas.dataset.view = task.name in CART_TASKS ? 'cart' : 'traces';
+    this.canvas.dataset.view = task.name in CART_TASKS ? 'cart' : isWalker(task.name, run) ? 'walker' : 'traces';
   }
 
   private draw(now: number): void {
     const ctx = this.canvas.getContext('2d');
     if (!ctx || !this.run) return;
     if (this.task in CART_TASKS) this.drawCart(ctx, now);
+    else if (this.canvas.dataset.view === 'walker') this.drawWalker(ctx, now);
     else this.drawTraces(ctx, now);
   }
 
@@ -108,6 +119,18 @@ export class EpisodeView {
     ctx.lineWidth = 1;
     ctx.fillStyle = '#1d232b';
     ctx.fillText(`step ${f} / ${frames - 1}`, 8, 16);
+  }
+
+  private drawWalker(ctx: CanvasRenderingContext2D, now: number): void {
+    const { scene, frames } = this.run!.picture!;
+    const { width: W, height: H } = this.canvas;
+    // Real time, then a second's pause on the last frame, then again.
+    const t = ((now - this.startedAt) / 1000) % (frames.length * WALKER_SECONDS_PER_STEP + 1);
+    const f = Math.min(frames.length - 1, Math.floor(t / WALKER_SECONDS_PER_STEP));
+    drawWalker(ctx, W, H, scene, frames[f]);
+    ctx.fillStyle = '#1d232b';
+    ctx.font = '11px system-ui, sans-serif';
+    ctx.fillText(`step ${f + 1} / ${frames.length}`, 8, 16);
   }
 
   /** Each observation scaled to its own range over the episode, and the reward, drawn up to the current step. */

@@ -67,6 +67,17 @@ function showAccuracy(accuracy: number, w: number): void {
   showScore(`test accuracy at w = ${w.toFixed(2)}`, `${(100 * accuracy).toFixed(2)}%`);
 }
 
+/** /api/episode's answer: the episode `wann run --weight w` replays, with a picture when the task has one. */
+interface ServerEpisode {
+  weight: number;
+  totalReward: number;
+  steps: number;
+  observations: number[][];
+  rewards: number[];
+  scene?: number[];
+  frames?: number[][];
+}
+
 let reTested = false;
 /** The run's task as the server describes it (a user's module cannot be loaded here). */
 let info: TaskInfo | null = null;
@@ -102,8 +113,10 @@ function runAtWeight(): void {
     // A user's task module runs on the server, which has it: the same episode `wann run --weight w` replays.
     const module = info;
     const index = Number($('network').dataset.index);
-    void fetchJson<EpisodeRun & { weight: number }>(`/api/episode?index=${index}&weight=${w}`).then((r) => {
-      if (r.weight === Number(weight.value)) showEpisode(module, { ...r, frames: new Float64Array(0), observations: r.observations.map((o) => Float64Array.from(o)), rewards: Float64Array.from(r.rewards) }, w);
+    void fetchJson<ServerEpisode>(`/api/episode?index=${index}&weight=${w}`).then((r) => {
+      if (r.weight !== Number(weight.value)) return;
+      const picture = r.scene && r.frames ? { scene: r.scene, frames: r.frames } : undefined;
+      showEpisode(module, { totalReward: r.totalReward, steps: r.steps, frames: new Float64Array(0), observations: r.observations.map((o) => Float64Array.from(o)), rewards: Float64Array.from(r.rewards), picture }, w);
     });
     return;
   }

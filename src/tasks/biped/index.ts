@@ -49,6 +49,7 @@ function walkerTask(name: string, description: string, protocol: WalkerProtocol,
     step: (walker, action) => walker.step(action),
     done: (walker) => walker.done,
     release: (walker) => walker.release(),
+    picture: { scene: (walker) => Array.from(walker.start.heights), frame: (walker) => walker.frame() },
   };
 }
 

@@ -245,7 +245,15 @@ export class Walker {
     for (let i = 0; i < LIDAR_RAYS; i++) obs[14 + i] = this.lidar[i];
   }
 
-  /** Where the bodies are, for drawing: hull and legs as (x, y, angle). */
+  /**
+   * What the viewer draws after a step: hull, upper(-1), lower(-1), upper(+1), lower(+1) as (x, y, angle), the
+   * ten lidar fractions, the two foot contacts (27 numbers; web/src/walker-view.ts reads them in this order).
+   */
+  frame(): number[] {
+    return [...this.pose(), ...this.lidar, this.footContact[0] ? 1 : 0, this.footContact[1] ? 1 : 0];
+  }
+
+  /** Where the bodies are: hull and legs as (x, y, angle). */
   pose(): number[] {
     return [this.hull, ...this.legs].flatMap((b) => [b.GetPosition().get_x(), b.GetPosition().get_y(), b.GetAngle()]);
   }
