@@ -11,6 +11,7 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { loadConfig, resolveConfig } from '../../../src/config/load.js';
 import { getTask } from '../../../src/tasks/registry.js';
+import { loadTask } from '../../../src/tasks/modules.js';
 import { nonDominatedFronts } from '../../../src/search/rank.js';
 import { streamFor } from '../../../src/rng.js';
 import { checkPopulationMemory, initialPopulationBytes } from '../../../src/train/memory.js';
@@ -42,10 +43,12 @@ describe('population memory, checked before the run', () => {
     expect(existsSync(join(dir, 'run'))).toBe(false);
   });
 
-  it('lets every shipped config through, and scales with the population', () => {
+  it('lets every shipped config through, and scales with the population', async () => {
     for (const name of readdirSync(join(ROOT, 'configs')).filter((f) => f.endsWith('.json') && f !== 'schema.json')) {
       const config = loadConfig(join(ROOT, 'configs', name));
-      expect(() => checkPopulationMemory(config, getTask(config.task)), name).not.toThrow();
+      // loadTask: the biped's engine loads on first use.
+      const task = await loadTask(config.task);
+      expect(() => checkPopulationMemory(config, task), name).not.toThrow();
     }
     const small = resolveConfig({ task: 'mnist', population: { size: 100 } });
     const big = resolveConfig({ task: 'mnist', population: { size: 1000 } });
