@@ -31,6 +31,8 @@ export interface EvolveFlags {
   out?: string;
   backend?: Backend;
   workers?: number;
+  redis?: string;
+  queue?: string;
   quiet?: boolean;
   serve?: boolean;
   port?: number;
@@ -66,7 +68,7 @@ async function stopped(signal: string, out: string, lastGeneration: number, clos
 
 async function evolveAction(configPath: string | undefined, opts: EvolveFlags): Promise<void> {
   const print = (line: string) => process.stdout.write(line + '\n');
-  const overrides: ConfigOverrides = { seed: opts.seed, generations: opts.generations, eval: { backend: opts.backend, workers: opts.workers } };
+  const overrides: ConfigOverrides = { seed: opts.seed, generations: opts.generations, eval: { backend: opts.backend, workers: opts.workers, redis: opts.redis, queue: opts.queue } };
   if (opts.resume && opts.out) throw new RunFilesError('--out: not allowed with --resume (the run continues in its own directory)');
   if (!opts.resume && !configPath) throw new RunFilesError('config: a config file is required (or --resume <run-dir>)');
   const warn = (line: string) => process.stderr.write(`wann: ${line}\n`);
@@ -120,7 +122,7 @@ async function runLocked(config: WannConfig, out: string, plan: ResumePlan | nul
     if (opts.serve) server = await (await import('../serve/server.js')).startServer(hub, { host: opts.host, port: opts.port });
     const reporters: Reporter[] = [
       runFilesReporter(out, filesResume ?? undefined, warn),
-      checkpointReporter(out, { every: opts.checkpointEvery ?? null, keep: opts.keepCheckpoints }),
+      checkpointReporter(out, { every: opts.checkpointEvery ?? null, keep: opts.keepCheckpoints, written: () => evaluator.release?.() }),
       { generation: (s) => { lastGeneration = s.generation; } },
     ];
     if (!opts.quiet) reporters.push(progressReporter(print, Boolean(process.stdout.isTTY)));
@@ -176,6 +178,8 @@ export function evolveCommand(): Command {
     .option('--out <dir>', 'output directory (default: runs/<task>-<timestamp>)')
     .addOption(new Option('--backend <name>', 'evaluation backend (overrides the config)').choices(backendNames()))
     .option('--workers <n>', 'worker threads for the pool backend', integer('--workers', 1, 256))
+    .option('--redis <url>', 'the distributed backend\'s Redis (redis://host:port, rediss:// for TLS; default: eval.redis or WANN_REDIS)')
+    .option('--queue <name>', 'the distributed backend\'s queue (default: eval.queue, "wann")')
     .option('--resume <run-dir>', 'continue a stopped or crashed run from its newest good checkpoint')
     .option('--force', 'with --resume: continue even though the config differs from the run\'s')
     .option('--checkpoint-every <n>', 'write a checkpoint every n generations (default: as often as keeps checkpointing under about 5% of the run time)', integer('--checkpoint-every', 1))

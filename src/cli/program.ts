@@ -1,6 +1,6 @@
 /**
  * The `wann` command line: a thin shell over the library (the executable is bin.ts), one module per command
- * (evolve, serve, run, test, tune, import). Bad input of any kind
+ * (evolve, serve, run, test, tune, import, worker). Bad input of any kind
  * ends in one line naming what was wrong and a non-zero exit (2 for bad input), never a stack trace (set WANN_DEBUG=1 to see one).
  */
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
@@ -13,6 +13,7 @@ import { runCommand } from './run.js';
 import { serveCommand } from './serve.js';
 import { testCommand } from './test.js';
 import { tuneCommand } from './tune.js';
+import { workerCommand } from './worker.js';
 
 /** Errors that are the user's input or the machine's refusal (io/errors.ts), not our bug: printed as they are, exit code 2. */
 const INPUT_ERRORS = [InputError, InvalidArgumentError];
@@ -30,7 +31,7 @@ function buildProgram(): Command {
     .exitOverride();
 
   // Added commands do not inherit the program's settings as program.command() ones do: copy them (one-line errors, no exit).
-  for (const command of [evolveCommand(), serveCommand(), runCommand(), testCommand(), tuneCommand(), importCommand()]) program.addCommand(command.copyInheritedSettings(program));
+  for (const command of [evolveCommand(), serveCommand(), runCommand(), testCommand(), tuneCommand(), importCommand(), workerCommand()]) program.addCommand(command.copyInheritedSettings(program));
   return program;
 }
 

@@ -24,6 +24,8 @@
  * | eval.weights                 | alg_nVals 6 / alg_wDist standard | [-2, -1, -0.5, 0.5, 1, 2]    |
  * | eval.backend                 | (ours; reference uses MPI)       | "inline"                     |
  * | eval.workers                 | (ours; reference `-n`)           | null (one per core)          |
+ * | eval.redis                   | (ours)                           | null (distributed: required) |
+ * | eval.queue                   | (ours)                           | "wann"                       |
  *
  * The same values appear as `default` annotations in configs/schema.json (for editors); a test keeps them equal.
  */
@@ -40,7 +42,7 @@ export const DEFAULT_CONFIG: Readonly<Omit<WannConfig, 'task'>> = deepFreeze({
   population: { size: 128, initEnable: 0.5 },
   mutation: { addConnection: 0.2, addNode: 0.25, enable: 0.05, changeActivation: 0.5 },
   selection: { cullRatio: 0.2, eliteRatio: 0.2, tournamentSize: 8, probMoo: 0.8, crowding: 'range' },
-  eval: { reps: 4, bestReps: 20, batchSize: null, weights: [...STANDARD_WEIGHTS], backend: 'inline', workers: null },
+  eval: { reps: 4, bestReps: 20, batchSize: null, weights: [...STANDARD_WEIGHTS], backend: 'inline', workers: null, redis: null, queue: 'wann' },
 });
 
 function deepFreeze<T>(value: T): T {

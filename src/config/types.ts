@@ -59,5 +59,9 @@ export interface WannConfig {
     backend: Backend;
     /** Worker threads for the pool backend (null: one per available core). */
     workers: number | null;
+    /** The distributed backend's Redis URL (redis:// or rediss://); a password is better given by --redis or WANN_REDIS. */
+    redis: string | null;
+    /** The distributed backend's queue name: masters and workers on one Redis meet by it. */
+    queue: string;
   };
 }

@@ -13,7 +13,7 @@ import { InlineEvaluator } from './inline.js';
 import { PoolEvaluator } from './pool/evaluator.js';
 import { InputError } from '../io/errors.js';
 
-type Settings = Pick<WannConfig['eval'], 'backend' | 'workers'>;
+type Settings = Pick<WannConfig['eval'], 'backend' | 'workers'> & Partial<Pick<WannConfig['eval'], 'redis' | 'queue'>>;
 
 export interface BackendSpec {
   readonly name: string;
@@ -76,6 +76,21 @@ registerBackend({
     return PoolEvaluator.start(settings.workers ?? undefined);
   },
   auto: () => null,
+});
+
+registerBackend({
+  name: 'distributed',
+  description: 'machines running `wann worker`, through a Redis queue (BullMQ)',
+  // Workers import the task as the pool's threads do: built in, or a module at the same path on their machine.
+  refuses: () => null,
+  start: async (settings, note) => {
+    const url = process.env.WANN_REDIS && !settings.redis ? process.env.WANN_REDIS : settings.redis;
+    if (!url) throw new BackendUnavailableError('distributed backend: no Redis: give --redis redis://host:port (or eval.redis, or WANN_REDIS)');
+    if (/\/\/[^/@]*:\*\*\*@/.test(url)) throw new BackendUnavailableError('eval.redis: the run folder keeps no password; give the URL with its password by --redis or WANN_REDIS');
+    const { DistributedEvaluator } = await import('./distributed/master.js');
+    const { checkQueueName, DEFAULT_QUEUE } = await import('./distributed/connection.js');
+    return DistributedEvaluator.start({ redis: url, queue: checkQueueName(settings.queue ?? DEFAULT_QUEUE, 'eval.queue'), note });
+  },
 });
 
 registerBackend({

@@ -35,6 +35,8 @@ export interface CheckpointSettings {
   every: number | null;
   /** Keep this many newest checkpoints. */
   keep: number;
+  /** Called after each checkpoint is written (the distributed backend then lets go of the jobs it kept). */
+  written?: () => void | Promise<void>;
 }
 
 const NAME = /^gen-(\d{6,})\.json$/;
@@ -139,7 +141,7 @@ export function checkpointReporter(runDir: string, settings: CheckpointSettings)
   const history = new AppendedDigest(join(runDir, 'history.jsonl'));
   const champions = new AppendedDigest(join(runDir, 'champions.jsonl'));
 
-  const write = () => {
+  const write = async () => {
     if (pending === null || pendingGeneration === written) return;
     const t0 = performance.now();
     const body = {
@@ -167,19 +169,20 @@ export function checkpointReporter(runDir: string, settings: CheckpointSettings)
     lastWrite = performance.now();
     lastCost = lastWrite - t0;
     for (const old of checkpointFiles(runDir).slice(settings.keep)) rmSync(join(dir, old), { force: true });
+    await settings.written?.();
   };
 
   return {
-    generation(stats, _timing, state) {
+    async generation(stats, _timing, state) {
       pending = { ...state, search: { ...state.search, innovations: { ...state.search.innovations } } };
       pendingGeneration = stats.generation;
       const due = settings.every === null
         ? performance.now() - lastWrite >= COST_RATIO * lastCost
         : (stats.generation + 1) % settings.every === 0;
-      if (due) write();
+      if (due) await write();
     },
-    end(_summary: RunSummary) {
-      write(); // the last complete generation, whatever the interval
+    async end(_summary: RunSummary) {
+      await write(); // the last complete generation, whatever the interval
     },
   };
 }

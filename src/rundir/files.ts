@@ -4,6 +4,7 @@
  * loses or corrupts what was written.
  * Nothing here holds wall-clock figures: the same seed gives byte-identical files.
  */
+import { redact } from '../eval/distributed/connection.js';
 import { existsSync, readdirSync, readFileSync, rmSync, statSync, truncateSync } from 'node:fs';
 import { taskModuleDigest } from '../tasks/modules.js';
 import { join } from 'node:path';
@@ -79,7 +80,7 @@ export function runFilesReporter(dir: string, resume?: FilesResume, note: (line:
   return {
     start(info: RunInfo) {
       if (resume) {
-        if (resume.writeConfig) writeFileAtomicSync(join(dir, 'config.json'), JSON.stringify(info.config, null, 2) + '\n');
+        if (resume.writeConfig) writeFileAtomicSync(join(dir, 'config.json'), configText(info.config));
         writeTaskRecord(dir, info.config.task); // a module changed under --force: its new source from now on
         truncateTo(join(dir, 'history.jsonl'), resume.history);
         truncateTo(join(dir, 'champions.jsonl'), resume.champions);
@@ -97,7 +98,7 @@ export function runFilesReporter(dir: string, resume?: FilesResume, note: (line:
       }
       try {
         ensureDirSync(dir);
-        writeFileAtomicSync(join(dir, 'config.json'), JSON.stringify(info.config, null, 2) + '\n');
+        writeFileAtomicSync(join(dir, 'config.json'), configText(info.config));
         writeTaskRecord(dir, info.config.task);
         writeFileAtomicSync(join(dir, 'history.jsonl'), '');
         writeFileAtomicSync(join(dir, 'champions.jsonl'), '');
@@ -130,11 +131,17 @@ export function championFile(champion: ChampionRecord, info: RunInfo) {
   });
 }
 
+/** config.json's text: the config, with any password in its Redis URL left out (give it with --redis or WANN_REDIS). */
+function configText(config: WannConfig): string {
+  const saved = config.eval.redis === null ? config : { ...config, eval: { ...config.eval, redis: redact(config.eval.redis) } };
+  return JSON.stringify(saved, null, 2) + '\n';
+}
+
 /**
  * The config without the settings that cannot change a result (where episodes run, on how many threads),
  * so the same seed gives the same champion file on any backend.
  */
-export function resultConfig(config: WannConfig): Omit<WannConfig, 'eval'> & { eval: Omit<WannConfig['eval'], 'backend' | 'workers'> } {
-  const { backend: _backend, workers: _workers, ...evalSettings } = config.eval;
+export function resultConfig(config: WannConfig): Omit<WannConfig, 'eval'> & { eval: Omit<WannConfig['eval'], 'backend' | 'workers' | 'redis' | 'queue'> } {
+  const { backend: _backend, workers: _workers, redis: _redis, queue: _queue, ...evalSettings } = config.eval;
   return { ...config, eval: evalSettings };
 }

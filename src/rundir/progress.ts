@@ -66,6 +66,7 @@ export function progressReporter(write: (line: string) => void, tty: boolean): R
         const rate = recent.reduce((a, b) => a + b, 0) / recent.length;
         line += `  [${done}/${total} ${((100 * done) / total).toFixed(0)}%, ${duration(elapsed)} elapsed, ${rate < 10 ? rate.toFixed(2) : rate.toFixed(0)} s/generation now]`;
       }
+      if (t.backend) line += `  (${t.backend})`;
       write(line);
     },
     end(summary: RunSummary) {

@@ -139,7 +139,7 @@ export async function evolve(
       medianConnections: median(genomes.map(enabledConnections)),
       champion: { generation: champion.generation, mean: champion.mean, max: champion.max },
     };
-    const timing = { seconds: (performance.now() - t0) / 1000, steps, episodes: generationEpisodes };
+    const timing = { seconds: (performance.now() - t0) / 1000, steps, episodes: generationEpisodes, backend: evaluator.status?.() };
     const state: LoopState = { search: search.state, champion, episodes };
     for (const r of reporters) await r.generation?.(stats, timing, state);
     // Let timers, signals and servers run between generations, even when evaluation never awaited anything.

@@ -59,6 +59,8 @@ export interface GenerationTiming {
   /** Environment steps and episodes run in this generation. */
   steps: number;
   episodes: number;
+  /** The evaluator's own words on its state (Evaluator.status), if it has any. */
+  backend?: string;
 }
 
 export interface Reporter {

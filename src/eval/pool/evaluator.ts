@@ -12,7 +12,7 @@ import { transferList } from '../../network/pack.js';
 import type { ForwardKind } from '../../network/codegen.js';
 import type { Evaluator, SweepRequest, SweepResult } from '../evaluator.js';
 import { merge, shard } from '../shard.js';
-import { encodeChunk } from '../wire.js';
+import { encodeChunk, type Chunk } from '../wire.js';
 import type { ChunkResult } from './worker.js';
 
 /**
@@ -50,6 +50,11 @@ export class PoolEvaluator implements Evaluator {
       return this.pool.run(chunk, { transferList: transferList(chunk.packed), signal }) as Promise<ChunkResult>;
     }));
     return merge(request, shards, results);
+  }
+
+  /** One chunk, whole, on one thread: a machine's queue worker (distributed/worker.ts) feeds its pool so. */
+  runChunk(chunk: Chunk): Promise<ChunkResult> {
+    return this.pool.run(chunk, { transferList: transferList(chunk.packed) }) as Promise<ChunkResult>;
   }
 
   async close(): Promise<void> {

@@ -43,7 +43,7 @@ describe('defaults', () => {
     expect(DEFAULT_CONFIG.population).toEqual({ size: 128, initEnable: 0.5 });
     expect(DEFAULT_CONFIG.mutation).toEqual({ addConnection: 0.2, addNode: 0.25, enable: 0.05, changeActivation: 0.5 });
     expect(DEFAULT_CONFIG.selection).toEqual({ cullRatio: 0.2, eliteRatio: 0.2, tournamentSize: 8, probMoo: 0.8, crowding: 'range' });
-    expect(DEFAULT_CONFIG.eval).toEqual({ reps: 4, bestReps: 20, batchSize: null, weights: [-2, -1, -0.5, 0.5, 1, 2], backend: 'inline', workers: null });
+    expect(DEFAULT_CONFIG.eval).toEqual({ reps: 4, bestReps: 20, batchSize: null, weights: [-2, -1, -0.5, 0.5, 1, 2], backend: 'inline', workers: null, redis: null, queue: 'wann' });
     expect(Object.isFrozen(DEFAULT_CONFIG.eval.weights)).toBe(true);
   });
 
@@ -120,7 +120,7 @@ describe('bad configs are rejected with a one-line message', () => {
   const ok = { task: 'cartpole' };
   const cases: [string, unknown, string[]][] = [
     ['unknown top-level key', { ...ok, generation: 5 }, ['config.generation: unknown field, did you mean generations? (expected one of: task, seed, generations,']],
-    ['unknown nested key', { ...ok, eval: { backnd: 'pool' } }, ['config.eval.backnd: unknown field, did you mean backend? (expected one of: reps, bestReps, batchSize, weights, backend, workers)']],
+    ['unknown nested key', { ...ok, eval: { backnd: 'pool' } }, ['config.eval.backnd: unknown field, did you mean backend? (expected one of: reps, bestReps, batchSize, weights, backend, workers, redis, queue)']],
     ['string for generations', { ...ok, generations: '100' }, ['config.generations: expected an integer in [1, 10000000], got "100"']],
     ['non-integer size', { ...ok, population: { size: 1.5 } }, ['config.population.size: expected an integer in [2, 100000], got 1.5']],
     ['size too large', { ...ok, population: { size: 1e6 } }, ['config.population.size:', 'got 1000000']],
