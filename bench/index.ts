@@ -7,10 +7,11 @@
  *   3. seconds per generation for the first 20 generations of configs/swingup.json;
  *   4. one MNIST generation at population 960, early and late network sizes (bench/mnist.ts);
  *   5. BipedalWalker steps/s: the authors' champion and a fresh generation, inline and pool (bench/biped.ts);
- *   6. (`-- gpu` only) generations 2 and 4 on inline, the pool on every core and the GPU backend, device named
+ *   6. distributed: pool vs the Redis queue with 1 and 2 worker processes, jobs/s, a worker kill (bench/distributed.ts);
+ *   7. (`-- gpu` only) generations 2 and 4 on inline, the pool on every core and the GPU backend, device named
  *      (bench/gpu.ts).
  *
- * `npm run bench -- <section...>` (closed-loop, generation, first-20, mnist, biped, gpu) runs only those sections and
+ * `npm run bench -- <section...>` (closed-loop, generation, first-20, mnist, biped, distributed, gpu) runs only those sections and
  * updates them in latest.json, keeping the others.
  *
  * The reference figure (12,041 closed-loop steps/s, Python + NumPy on one core of a 2-core machine like
@@ -28,6 +29,7 @@ import { gpuGeneration } from './gpu.js';
 import { mnistGeneration } from './mnist.js';
 import { swingupGeneration } from './swingup-generation.js';
 import { bipedBench } from './biped.js';
+import { distributedBench } from './distributed.js';
 
 async function first20Generations() {
   const result: Record<string, unknown> = {};
@@ -58,6 +60,7 @@ if (want('generation')) report.generation = await swingupGeneration();
 if (want('first-20')) report.first20Generations = await first20Generations();
 if (want('mnist')) report.mnistGeneration = await mnistGeneration();
 if (want('biped')) report.biped = await bipedBench();
+if (want('distributed')) report.distributed = await distributedBench();
 // Only on request: it needs a WebGPU device (a real GPU, or the software one from .ci/lavapipe.sh).
 if (which.has('gpu')) report.gpuGeneration = await gpuGeneration();
 

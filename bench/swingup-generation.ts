@@ -13,7 +13,7 @@ import { CPU_BACKENDS, type Backend } from './backends.js';
 import { median, round, swingOut, WEIGHTS } from './closed-loop.js';
 
 /** 192 networks derived from swing.out by a few random mutations each: champion-sized and all different. */
-function freshGeneration(round: number): Plan[] {
+export function freshGeneration(round: number): Plan[] {
   const base = swingOut();
   const odds = { addConnection: 0.2, addNode: 0.25, enable: 0.05, changeActivation: 0.5 };
   const innov = { nextInnovation: 1000, nextNodeId: 1000 };

@@ -34,6 +34,8 @@ export interface DistributedSettings {
   redis: string;
   queue: string;
   note?: (line: string) => void;
+  /** Chunks per request, fixed (benchmarks); default: sized from the measured cost, TARGET_CHUNK_MS each. */
+  parts?: number;
 }
 
 interface Waiter {
@@ -121,7 +123,8 @@ export class DistributedEvaluator implements Evaluator {
       this.cost.set(request.task, saved !== null && Number(saved) > 0 ? Number(saved) : null);
     }
     const cost = this.cost.get(request.task)!;
-    const parts = cost === null ? FIRST_PARTS : Math.min(MAX_PARTS, Math.max(1, Math.ceil((episodes * cost) / TARGET_CHUNK_MS)));
+    const sized = cost === null ? FIRST_PARTS : Math.min(MAX_PARTS, Math.max(1, Math.ceil((episodes * cost) / TARGET_CHUNK_MS)));
+    const parts = this.settings.parts ?? sized;
     const shards = shard(request, parts);
     const jobs = shards.map((s) => encodeJob(encodeChunk(s.request, 'lockstep', s.from, this.build)));
     this.chunks += jobs.length;
