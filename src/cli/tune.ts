@@ -26,8 +26,10 @@ interface TuneFlags {
   sigma?: number;
   seed: number;
   out?: string;
-  backend: 'inline' | 'pool';
+  backend: 'inline' | 'pool' | 'distributed';
   workers?: number;
+  redis?: string;
+  queue?: string;
 }
 
 /** `wann tune`: reads `file`, tunes, writes `target`. */
@@ -42,7 +44,7 @@ async function tune(file: string, target: string, opts: TuneFlags): Promise<void
     process.stdout.write(`tuned shared weight: ${t.weight} (training accuracy ${(100 * t.accuracy).toFixed(2)}%)\nwritten: ${target}\n`);
     return;
   }
-  const evaluator = await createEvaluator({ backend: opts.backend, workers: opts.workers ?? null }, undefined, (line) => process.stderr.write(`wann: ${line}\n`));
+  const evaluator = await createEvaluator({ backend: opts.backend, workers: opts.workers ?? null, redis: opts.redis ?? null, queue: opts.queue }, undefined, (line) => process.stderr.write(`wann: ${line}\n`));
   const out = (line: string) => process.stdout.write(line + '\n');
   try {
     let shared = champion.sharedWeight;
@@ -83,8 +85,10 @@ export function tuneCommand(): Command {
     .option('--sigma <s>', 'with --weights: sampling noise, in (0, 2] (default 0.05)', positiveUpTo('--sigma', 2))
     .option('--seed <n>', 'seed of the training episodes and the search', integer('--seed', 0, 2 ** 32 - 1), 0)
     .option('--out <file>', 'write the tuned champion here instead')
-    .addOption(new Option('--backend <name>', 'evaluation backend').choices(['inline', 'pool']).default('pool'))
+    .addOption(new Option('--backend <name>', 'evaluation backend').choices(['inline', 'pool', 'distributed']).default('pool'))
     .option('--workers <n>', 'worker threads for the pool backend', integer('--workers', 1, 256))
+    .option('--redis <url>', 'with --backend distributed: the queue\'s Redis (default: WANN_REDIS)')
+    .option('--queue <name>', 'with --backend distributed: the queue (default: "wann")')
     .action(async (given: string, opts) => {
       if (Boolean(opts.shared) === Boolean(opts.weights)) throw new RunFilesError('tune: give exactly one of --shared or --weights');
       const file = championPath(given);

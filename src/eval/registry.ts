@@ -84,9 +84,11 @@ registerBackend({
   // Workers import the task as the pool's threads do: built in, or a module at the same path on their machine.
   refuses: () => null,
   start: async (settings, note) => {
-    const url = process.env.WANN_REDIS && !settings.redis ? process.env.WANN_REDIS : settings.redis;
+    // A run folder's URL has its password as *** (rundir/files.ts): WANN_REDIS then gives the real one.
+    const redacted = (u: string | null | undefined) => Boolean(u && /\/\/[^/@]*:\*\*\*@/.test(u));
+    const url = (!settings.redis || redacted(settings.redis)) && process.env.WANN_REDIS ? process.env.WANN_REDIS : settings.redis;
     if (!url) throw new BackendUnavailableError('distributed backend: no Redis: give --redis redis://host:port (or eval.redis, or WANN_REDIS)');
-    if (/\/\/[^/@]*:\*\*\*@/.test(url)) throw new BackendUnavailableError('eval.redis: the run folder keeps no password; give the URL with its password by --redis or WANN_REDIS');
+    if (redacted(url)) throw new BackendUnavailableError('eval.redis: the run folder keeps no password; give the URL with its password by --redis or WANN_REDIS');
     const { DistributedEvaluator } = await import('./distributed/master.js');
     const { checkQueueName, DEFAULT_QUEUE } = await import('./distributed/connection.js');
     return DistributedEvaluator.start({ redis: url, queue: checkQueueName(settings.queue ?? DEFAULT_QUEUE, 'eval.queue'), note });

@@ -15,7 +15,7 @@ const QUEUE_NAME = /^[A-Za-z0-9_.-]{1,64}$/;
 
 /**
  * A killed worker's chunk runs elsewhere within about lock + stalled-check seconds (the defaults, 30 s + 30 s,
- * stalled a whole generation for a minute in ../notes: measured 2.3 s with 2 s / 1 s and a free event loop,
+ * stalled a whole generation for a minute when the queue was chosen: recovery took 2.3 s with 2 s / 1 s and a free event loop,
  * which our workers keep: evaluation runs in their Piscina threads). Stalls past MAX_STALLS fail a job; the
  * master then puts it back (a chunk is pure, running it again is safe).
  */

@@ -20,7 +20,7 @@ import { announced, buildQueue, bullConnection, DistributedError, HEARTBEAT_MS, 
 import { encodeJob, parseResult, type JobData } from './job.js';
 import type { WorkerInfo } from './worker.js';
 
-/** A chunk's work, aimed for once the cost of an episode is known: overhead stays under ~5 % (../notes). */
+/** A chunk's work, aimed for once the cost of an episode is known: overhead stays near 1 % (docs/distributed.md). */
 const TARGET_CHUNK_MS = 250;
 /** Chunks per request before any cost is known (and at most, whatever the estimate). */
 const FIRST_PARTS = 24;

@@ -1,7 +1,7 @@
 /**
  * `wann worker`, one per machine: a BullMQ Worker that pulls chunks and runs each, whole, on a thread of the
  * machine's own Piscina pool, so its event loop stays free to renew job locks (evaluating on the loop got every
- * job run twice and failed in ../notes). It announces itself with a heartbeat key the master counts, takes
+ * job run twice and failed when the queue was chosen, docs/distributed.md). It announces itself with a heartbeat key the master counts, takes
  * jobs only from its own build's queue (and says once which runs of another build it refuses), runs only
  * built-in tasks and task modules under its own folder, and stops after its chunks in flight.
  */
