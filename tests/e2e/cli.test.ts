@@ -131,7 +131,9 @@ describe('bad input: one line, exit code 2, nothing written', () => {
     ['import without --task', ['import', join(FIXTURES, 'swing.out')], /--task/],
     ['import of a broken .out', ['import', badConfig('f.out', '1,2\n3'), '--task', 'swingup'], /reference \.out|line/],
     ['unknown command', ['evolvee'], /unknown command/],
-    ['a backend no one registered', ['evolve', badConfig('h.json', '{"task":"cartpole","eval":{"backend":"cuda"}}')], /eval\.backend: expected one of "gpu", "pool", "inline", "auto", got "cuda"/],
+    ['a backend no one registered', ['evolve', badConfig('h.json', '{"task":"cartpole","eval":{"backend":"cuda"}}')], /eval\.backend: expected one of "gpu", "pool", "distributed", "inline", "auto", got "cuda"/],
+    ['the distributed backend without a Redis', ['evolve', 'configs/cartpole.json', '--backend', 'distributed', '--out', join(dir, 'nored')], /^wann: distributed backend: no Redis: give --redis redis:\/\/host:port \(or eval\.redis, or WANN_REDIS\)\n$/],
+    ['a bad queue name', ['evolve', 'configs/cartpole.json', '--backend', 'distributed', '--queue', 'a:b', '--out', join(dir, 'badq')], /eval\.queue/],
     // A task module has no physics text: the GPU refuses it before anything runs.
     ['the GPU for a task module', ['evolve', 'examples/pendulum/config.json', '--backend', 'gpu'], /gpu backend: task pendulum has no physics text for the device .*; use --backend pool/],
     ['tune --sigma 0', ['tune', 'champions/swingup.json', '--weights', '--sigma', '0', '--out', join(dir, 't1.json')], /--sigma: expected a number in \(0, 2\], got "0"/],

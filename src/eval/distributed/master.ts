@@ -29,6 +29,8 @@ const MAX_PARTS = 4096;
 const RECONCILE_MS = 1000;
 /** After this long with no worker on the queue the master says so, and again at this interval. */
 const NO_WORKER_NOTE_MS = 10_000;
+/** Pending jobs are looked up directly only after this long without a completion event. */
+const QUIET_MS = 2000;
 
 export interface DistributedSettings {
   redis: string;
@@ -66,6 +68,7 @@ export class DistributedEvaluator implements Evaluator {
   private workers: WorkerInfo[] = [];
   private lastWorkerSeen = Date.now();
   private lastNote = 0;
+  private lastEvent = 0;
   private timer: NodeJS.Timeout | null = null;
   private readonly build = buildFingerprint();
   /** How this master is announced to the workers (a worker of another build names it when it refuses it). */
@@ -78,9 +81,10 @@ export class DistributedEvaluator implements Evaluator {
     private readonly settings: DistributedSettings,
   ) {
     this.name = `distributed (queue ${settings.queue} on ${redact(settings.redis)})`;
-    events.on('completed', ({ jobId, returnvalue }) => this.complete(jobId, returnvalue));
+    events.on('completed', ({ jobId, returnvalue }) => { this.lastEvent = Date.now(); this.complete(jobId, returnvalue); });
     events.on('failed', ({ jobId, failedReason }) => { void this.failed(jobId, failedReason); });
-    this.timer = setInterval(() => { void this.reconcile(); }, RECONCILE_MS);
+    // Events are the normal path; pending jobs are looked up one by one only when none came for a while.
+    this.timer = setInterval(() => { void this.reconcile(Date.now() - this.lastEvent < QUIET_MS ? [] : undefined); }, RECONCILE_MS);
     this.timer.unref();
   }
 
@@ -205,6 +209,7 @@ export class DistributedEvaluator implements Evaluator {
         if (!this.waiting.has(id)) continue;
         // The state first, then the job: a job read before it completed would carry no return value yet.
         const state = await this.queue.getJobState(id);
+        if (state !== 'unknown' && state !== 'completed' && state !== 'failed') continue; // waiting or running
         const job: Job<JobData> | undefined = state === 'unknown' ? undefined : await this.queue.getJob(id);
         if (!job) {
           // Removed (another run on this queue released it) before its result reached us: add it again.
