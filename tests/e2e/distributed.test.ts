@@ -82,15 +82,28 @@ describe.skipIf(!REDIS)('the distributed backend', () => {
     await redis?.stop();
   });
 
+  /** `n` one-thread workers on `queue`, once all are ready (stopped by the test, or at the end). */
+  const workersOn = async (queue: string, n: number): Promise<WorkerProcess[]> => {
+    const mine = Array.from({ length: n }, () => worker(redis.url, queue));
+    workers.push(...mine);
+    await Promise.all(mine.map((w) => w.ready));
+    return mine;
+  };
+  /** A run in the background, and a promise for the moment its progress line for `generation` appears. */
+  const running = (queue: string, out: string, generation: number, ...extra: string[]) => {
+    const run = start(['evolve', ...SWING.slice(0, -1), '--backend', 'distributed', '--redis', redis.url, '--queue', queue, '--out', out, ...extra]);
+    const line = new RegExp(`^\\s+${generation}\\s`, 'm');
+    const reached = new Promise<void>((resolve) => run.child.stdout!.on('data', (d: Buffer) => { if (line.test(d.toString())) resolve(); }));
+    return { ...run, reached };
+  };
+
   const distributed = (queue: string, out: string, ...extra: string[]) =>
     wann('evolve', ...SWING, '--backend', 'distributed', '--redis', redis.url, '--queue', queue, '--out', out, ...extra);
 
   it('gives inline\'s files byte for byte with 1, 2 and 3 worker processes', async () => {
     for (const n of [1, 2, 3]) {
       const queue = newQueue();
-      const mine = Array.from({ length: n }, () => worker(redis.url, queue));
-      workers.push(...mine);
-      await Promise.all(mine.map((w) => w.ready));
+      const mine = await workersOn(queue, n);
       const out = join(tmp(), `w${n}`);
       const r = await distributed(queue, out);
       expect(r.code, r.stderr).toBe(0);
@@ -101,9 +114,7 @@ describe.skipIf(!REDIS)('the distributed backend', () => {
 
   it('gives inline\'s files for a task module and for MNIST', async () => {
     const queue = newQueue();
-    const mine = [worker(redis.url, queue), worker(redis.url, queue)];
-    workers.push(...mine);
-    await Promise.all(mine.map((w) => w.ready));
+    const mine = await workersOn(queue, 2);
     const cases = [
       ['examples/pendulum/config.json', '--generations', '3'],
       ['tests/fixtures/configs/mnist-viewer.json', '--generations', '3'],
@@ -122,13 +133,11 @@ describe.skipIf(!REDIS)('the distributed backend', () => {
 
   it('finishes byte-identical when a worker is killed with -9 mid-run (its chunk runs on the other)', async () => {
     const queue = newQueue();
-    const mine = [worker(redis.url, queue), worker(redis.url, queue)];
-    workers.push(...mine);
-    await Promise.all(mine.map((w) => w.ready));
+    const mine = await workersOn(queue, 2);
     const out = join(tmp(), 'killed');
-    const run = start(['evolve', ...SWING.slice(0, -1), '--backend', 'distributed', '--redis', redis.url, '--queue', queue, '--out', out]);
+    const run = running(queue, out, 1);
     // Once generation 1 is done, the first worker dies holding whatever chunk it has.
-    await new Promise<void>((resolve) => run.child.stdout!.on('data', (d: Buffer) => { if (/^\s+1\s/m.test(d.toString())) resolve(); }));
+    await run.reached;
     mine[0].child.kill('SIGKILL');
     const r = await run.exited;
     expect(r.code, r.stderr).toBe(0);
@@ -138,12 +147,10 @@ describe.skipIf(!REDIS)('the distributed backend', () => {
 
   it('resumes byte-identical after the master is killed with -9, and after Redis is killed and restarted', async () => {
     const queue = newQueue();
-    const mine = [worker(redis.url, queue), worker(redis.url, queue)];
-    workers.push(...mine);
-    await Promise.all(mine.map((w) => w.ready));
+    const mine = await workersOn(queue, 2);
     const out = join(tmp(), 'master');
-    const run = start(['evolve', ...SWING.slice(0, -1), '--checkpoint-every', '1', '--backend', 'distributed', '--redis', redis.url, '--queue', queue, '--out', out]);
-    await new Promise<void>((resolve) => run.child.stdout!.on('data', (d: Buffer) => { if (/^\s+2\s/m.test(d.toString())) resolve(); }));
+    const run = running(queue, out, 2, '--checkpoint-every', '1');
+    await run.reached;
     run.child.kill('SIGKILL');
     await run.exited;
     // Redis goes down and comes back with its AOF; the workers and the resumed master reconnect by themselves.
@@ -156,12 +163,10 @@ describe.skipIf(!REDIS)('the distributed backend', () => {
 
   it('finishes byte-identical when Redis is killed and restarted mid-run (AOF on)', async () => {
     const queue = newQueue();
-    const mine = [worker(redis.url, queue), worker(redis.url, queue)];
-    workers.push(...mine);
-    await Promise.all(mine.map((w) => w.ready));
+    const mine = await workersOn(queue, 2);
     const out = join(tmp(), 'redis-restart');
-    const run = start(['evolve', ...SWING.slice(0, -1), '--backend', 'distributed', '--redis', redis.url, '--queue', queue, '--out', out]);
-    await new Promise<void>((resolve) => run.child.stdout!.on('data', (d: Buffer) => { if (/^\s+1\s/m.test(d.toString())) resolve(); }));
+    const run = running(queue, out, 1);
+    await run.reached;
     await redis.restart();
     const r = await run.exited;
     expect(r.code, r.stderr).toBe(0);
