@@ -111,12 +111,12 @@ export class DistributedEvaluator implements Evaluator {
 
   /** Workers, the chunks run since the last call (a generation's, on the progress line), and retries. */
   status(): string {
-    const threads = this.workers.filter((w) => w.build === this.build).reduce((a, w) => a + w.threads, 0);
-    const ours = this.workers.filter((w) => w.build === this.build).length;
-    const foreign = this.workers.filter((w) => w.build !== this.build);
+    const ours = this.workers.filter((w) => w.build === this.build);
+    const threads = ours.reduce((a, w) => a + w.threads, 0);
+    const foreign = this.workers.length - ours.length;
     const chunks = this.chunks;
     this.chunks = 0;
-    return `${ours} worker${ours === 1 ? '' : 's'} (${threads} threads)${foreign.length ? `, ${foreign.length} of another build refused` : ''}, ${chunks} chunks, ${this.retries} retries so far`;
+    return `${ours.length} worker${ours.length === 1 ? '' : 's'} (${threads} threads)${foreign ? `, ${foreign} of another build refused` : ''}, ${chunks} chunks, ${this.retries} retries so far`;
   }
 
   async evaluate(request: SweepRequest, signal?: AbortSignal): Promise<SweepResult> {
