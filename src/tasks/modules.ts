@@ -106,7 +106,7 @@ function tryClassify(task: ClassifyTask): void {
   for (const split of ['train', 'test'] as const) {
     const set = data?.[split];
     if (!set || !Number.isSafeInteger(set.n) || set.n < 1) throw new Error(`load().${split}: expected { images, labels, n } with n >= 1`);
-    if (!(set.images instanceof Float64Array) || set.images.length !== set.n * task.nInput) throw new Error(`load().${split}.images: expected a Float64Array of n x nInput = ${set.n * task.nInput} values`);
+    if (!(set.images instanceof Float64Array || set.images instanceof Float32Array) || set.images.length !== set.n * task.nInput) throw new Error(`load().${split}.images: expected a Float32Array or Float64Array of n x nInput = ${set.n * task.nInput} values`);
     if (!(set.labels instanceof Uint8Array) || set.labels.length !== set.n || set.labels.some((l) => l >= task.nOutput)) throw new Error(`load().${split}.labels: expected a Uint8Array of n classes below nOutput (${task.nOutput})`);
   }
 }

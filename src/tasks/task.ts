@@ -93,7 +93,8 @@ export interface ControlTask<S = unknown> extends TaskData {
 
 /** Images as the evaluators see them: n row-major images of nInput values, and their classes. */
 export interface ImageSet {
-  images: Float64Array;
+  /** Float32 halves the memory of a large set; the evaluators read either kind the same way. */
+  images: Float32Array | Float64Array;
   labels: Uint8Array;
   n: number;
 }

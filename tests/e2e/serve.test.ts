@@ -77,7 +77,7 @@ describe('endpoints', () => {
     ['/api/start?seed=99999999999', 400],
     ['/api/start?episode=-3', 400],
     ['/api/digits?count=0', 400],
-    ['/api/digits?count=2001', 400],
+    ['/api/digits?count=10001', 400],
     ['/api/digits?count=x', 400],
     ['/api/digits?count=1.5', 400],
     ['/api/digits?count=-3', 400],
@@ -162,7 +162,7 @@ describe('/api/digits on a classification run', () => {
   it('answers a bad count with a one-line error naming count, and a control or missing task with 404', async () => {
     const bad = await digitsApp.inject('/api/digits?count=99999');
     expect(bad.statusCode).toBe(400);
-    expect(bad.json().error).toBe('count: expected an integer in [1, 2000]');
+    expect(bad.json().error).toBe('count: expected an integer in [1, 10000]');
     const control = await app.inject('/api/digits?count=5');
     expect(control.statusCode).toBe(404);
     expect(control.json().error).toMatch(/swingup/);

@@ -82,7 +82,7 @@ export class DigitsView {
     if (this.queued) return;
     this.queued = true;
     // A macrotask rather than an animation frame: it also runs in a background tab, and a dragged slider
-    // fires faster than one prediction of 2,000 digits takes.
+    // fires faster than one prediction of 10,000 digits takes.
     setTimeout(() => { this.queued = false; this.render(); }, 0);
   }
 

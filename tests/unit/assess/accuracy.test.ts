@@ -28,9 +28,9 @@ describe('accuracy protocol', async () => {
   const champion = await smallChampion();
   const plan = compile(championToGenome(champion));
 
-  it('scores each standard weight, the ensemble and random weights on the 2,000 test digits', () => {
+  it('scores each standard weight, the ensemble and random weights on the 10,000 official test digits', () => {
     const r = testClassifier(champion, { draws: 12, seed: 4 });
-    expect(r.testImages).toBe(2000);
+    expect(r.testImages).toBe(10000);
     const predictions = STANDARD_WEIGHTS.map((w) => predict(plan, test, w));
     STANDARD_WEIGHTS.forEach((w, k) => expect(r.perWeight[String(w)]).toBe(accuracy(predictions[k], test.labels)));
     expect(r.ensemble).toEqual({ accuracy: accuracy(vote(predictions, 10), test.labels), weights: [...STANDARD_WEIGHTS] });

