@@ -17,53 +17,79 @@ export function laneSources(plan: Plan, L: number): Int32Array {
 }
 
 /**
- * Sums that do not depend on the shared weight, computed once and reused at every weight: when all lanes
- * see the same inputs at several weights (a batch of images), a node fed only by the bias and inputs has the
- * same pre-activation sum at every weight, and only its activation of w * sum changes.
+ * Sums that do not depend on the shared weight, computed once and reused at every weight: when all lanes see
+ * the same inputs at several weights (a batch of images), the part of a node's sum over the bias and inputs is
+ * the same at every weight. Sources are sorted by slot, so that part is a prefix of the node's sum: starting
+ * the rest from it performs the very operations of a sum from 0, in the same order.
  */
 export interface InputSums {
-  /** 1 for each slot whose sources are all bias or inputs. */
-  inputOnly: Uint8Array;
-  /** Those slots' sums, laid out like `values`. */
+  /** Per slot, the end of its bias-and-input sources in inSrc (inStart[slot] when it has none). */
+  inputEnd: Int32Array;
+  /** Each slot's sum over those sources, laid out like `values` (slots with none are not written). */
   sums: Float64Array;
 }
 
-/** Marks the slots fed only by the bias and inputs. */
-export function inputOnlySlots(plan: Plan): Uint8Array {
-  const flags = new Uint8Array(plan.nNodes);
+/** For each slot, where its bias-and-input sources end (a node fed only by them: inStart[slot + 1]). */
+export function inputPrefixEnds(plan: Plan): Int32Array {
+  const ends = new Int32Array(plan.nNodes);
   for (let slot = plan.nInput + 1; slot < plan.nNodes; slot++) {
-    let only = 1;
-    for (let k = plan.inStart[slot]; k < plan.inStart[slot + 1]; k++) if (plan.inSrc[k] > plan.nInput) only = 0;
-    flags[slot] = only;
+    let k = plan.inStart[slot];
+    while (k < plan.inStart[slot + 1] && plan.inSrc[k] <= plan.nInput) k++;
+    ends[slot] = k;
   }
-  return flags;
+  return ends;
 }
 
-/** Fills `pre.sums` for the input-only slots from the bias and input rows of `values`. */
+/** Fills `pre.sums` with each slot's sum over its bias and input sources, from those rows of `values`. */
 export function computeInputSums(plan: Plan, values: Float64Array, L: number, live: number, srcBase: Int32Array, connectionWeights: Float64Array | null, pre: InputSums): void {
-  const { sums, inputOnly } = pre;
+  const { sums, inputEnd } = pre;
   for (let slot = plan.nInput + 1; slot < plan.nNodes; slot++) {
-    if (!inputOnly[slot]) continue;
-    // The same operations in the same order as forwardLanes' sums.
-    sumLanes(sums, slot * L, values, srcBase, plan.inStart[slot], plan.inStart[slot + 1], connectionWeights, live);
+    const k0 = plan.inStart[slot];
+    const end = inputEnd[slot];
+    // A node with no sources at all is input-only too: its sum is the 0 it starts from.
+    if (end > k0 || end === plan.inStart[slot + 1]) {
+      zeroLanes(sums, slot * L, live);
+      addLanes(sums, slot * L, values, srcBase, k0, end, connectionWeights, live);
+    }
   }
+}
+
+function zeroLanes(out: Float64Array, base: number, live: number): void {
+  for (let a = 0; a < live; a++) out[base + a] = 0;
 }
 
 /**
- * out[base + a] = the sum of connections k0..k1's sources for lanes [0, live): source by source over all
- * lanes, a tight streaming loop per source, each lane summing from 0 in slot order as the interpreter does.
+ * out[base + a] += the sources of connections k0..k1 for lanes [0, live), each lane adding in slot order as
+ * the interpreter does. Unweighted sources go up to ADD_CHUNK at a time through one pass over the lanes, the
+ * running sum kept in a register between them (the same additions in the same order, a third of the memory
+ * traffic of one pass per source).
  */
-function sumLanes(out: Float64Array, base: number, values: Float64Array, srcBase: Int32Array, k0: number, k1: number, connectionWeights: Float64Array | null, live: number): void {
-  for (let a = 0; a < live; a++) out[base + a] = 0;
+function addLanes(out: Float64Array, base: number, values: Float64Array, srcBase: Int32Array, k0: number, k1: number, connectionWeights: Float64Array | null, live: number): void {
+  if (!connectionWeights) {
+    for (let k = k0; k < k1; k += ADD_CHUNK) addKernels[Math.min(ADD_CHUNK, k1 - k)](out, base, values, srcBase, k, live);
+    return;
+  }
   for (let k = k0; k < k1; k++) {
     const src = srcBase[k];
-    if (connectionWeights) {
-      const cw = connectionWeights[k];
-      for (let a = 0; a < live; a++) out[base + a] += values[src + a] * cw;
-    } else {
-      for (let a = 0; a < live; a++) out[base + a] += values[src + a];
-    }
+    const cw = connectionWeights[k];
+    for (let a = 0; a < live; a++) out[base + a] += values[src + a] * cw;
   }
+}
+
+/** Names a generated kernel in profiles and stack traces. */
+function kernelName(name: string): string {
+  return `\n//# sourceURL=wann-kernel-${name}.js`;
+}
+
+const ADD_CHUNK = 8;
+type AddKernel = (out: Float64Array, base: number, v: Float64Array, srcBase: Int32Array, k0: number, live: number) => void;
+/** addKernels[n]: out[base + a] = out[base + a] + v[s0 + a] + ... + v[s(n-1) + a], left to right. */
+const addKernels: AddKernel[] = [];
+for (let n = 1; n <= ADD_CHUNK; n++) {
+  const sources = Array.from({ length: n }, (_, j) => `const s${j} = srcBase[k0 + ${j}];`).join(' ');
+  const sum = Array.from({ length: n }, (_, j) => ` + v[s${j} + a]`).join('');
+  addKernels[n] = new Function('out', 'base', 'v', 'srcBase', 'k0', 'live', `${sources}
+for (let a = 0; a < live; a++) out[base + a] = out[base + a]${sum};${kernelName(`add-${n}`)}`) as AddKernel;
 }
 
 /**
@@ -85,19 +111,25 @@ export function forwardLanes(
   const { nInput, nNodes, activation, inStart } = plan;
   for (let slot = nInput + 1; slot < nNodes; slot++) {
     const base = slot * L;
-    if (pre && pre.inputOnly[slot]) {
+    const k1 = inStart[slot + 1];
+    let k0 = inStart[slot];
+    // With precomputed sums, the node's sum starts from its bias-and-input part instead of from 0.
+    const from = pre && pre.inputEnd[slot] > k0 ? pre.sums : null;
+    if (pre && pre.inputEnd[slot] === k1) {
       activateLanes(activation[slot], pre.sums, values, base, w, live);
       continue;
     }
-    const k0 = inStart[slot];
-    const k1 = inStart[slot + 1];
+    if (from) k0 = pre!.inputEnd[slot];
     const fanIn = k1 - k0;
-    if (!connectionWeights && fanIn >= 1 && fanIn <= MAX_FUSED) {
-      // Most nodes have a few sources: sum and activate in one pass over the lanes.
-      nodeLanes(activation[slot], values, base, srcBase, k0, fanIn, w, live);
+    if (!connectionWeights && fanIn <= MAX_FUSED) {
+      // Most nodes have a few (remaining) sources: sum and activate in one pass over the lanes.
+      if (from) nodeFromLanes(activation[slot], values, base, srcBase, k0, fanIn, w, live, from);
+      else nodeLanes(activation[slot], values, base, srcBase, k0, fanIn, w, live);
       continue;
     }
-    sumLanes(values, base, values, srcBase, k0, k1, connectionWeights, live);
+    if (from) for (let a = 0; a < live; a++) values[base + a] = from[base + a];
+    else zeroLanes(values, base, live);
+    addLanes(values, base, values, srcBase, k0, k1, connectionWeights, live);
     activateLanes(activation[slot], values, values, base, w, live);
   }
 }
@@ -111,12 +143,13 @@ export function forwardLanes(
  */
 type ActivateKernel = (sum: Float64Array, v: Float64Array, base: number, w: Float64Array, live: number) => void;
 type NodeKernel = (v: Float64Array, base: number, srcBase: Int32Array, k0: number, w: Float64Array, live: number) => void;
+type NodeFromKernel = (v: Float64Array, base: number, srcBase: Int32Array, k0: number, w: Float64Array, live: number, from: Float64Array) => void;
 
 /** activateKernels[id]: v[base + a] = act(w[a] * sum[base + a]) for every live lane (sum may be v itself). */
 const activateKernels: ActivateKernel[] = [];
 for (const id of ACTIVATION_IDS) {
   activateKernels[id] = new Function('sum', 'v', 'base', 'w', 'live', `const end = base + live;
-for (let i = base; i < end; i++) { const x = w[i - base] * sum[i]; v[i] = ${activationSource(id, 'x')}; }`) as ActivateKernel;
+for (let i = base; i < end; i++) { const x = w[i - base] * sum[i]; v[i] = ${activationSource(id, 'x')}; }${kernelName(`activate-${id}`)}`) as ActivateKernel;
 }
 
 function activateLanes(id: number, sum: Float64Array, v: Float64Array, base: number, w: Float64Array, live: number): void {
@@ -135,15 +168,19 @@ const MAX_FUSED = 8;
  * nodeKernels[id * (MAX_FUSED + 1) + n], the fused form for a node with n sources:
  * v[base + a] = act(w[a] * (0 + v[s0 + a] + ...)), summed in the interpreter's order from the same 0, where
  * s_j = srcBase[k0 + j]. The sum stays in a register, where summing source by source over the lanes would
- * store and reload it once per source.
+ * store and reload it once per source. nodeFromKernels start from from[base + a] instead of 0 (the node's
+ * precomputed bias-and-input sum), for the sources after those.
  */
 const nodeKernels: NodeKernel[] = [];
+const nodeFromKernels: NodeFromKernel[] = [];
 for (const id of ACTIVATION_IDS) {
-  for (let n = 1; n <= MAX_FUSED; n++) {
+  for (let n = 0; n <= MAX_FUSED; n++) {
     const sources = Array.from({ length: n }, (_, j) => `const s${j} = srcBase[k0 + ${j}];`).join(' ');
     const sum = Array.from({ length: n }, (_, j) => ` + v[s${j} + a]`).join('');
-    nodeKernels[id * (MAX_FUSED + 1) + n] = new Function('v', 'base', 'srcBase', 'k0', 'w', 'live', `${sources}
-for (let a = 0; a < live; a++) { const x = w[a] * (0${sum}); v[base + a] = ${activationSource(id, 'x')}; }`) as NodeKernel;
+    const body = (start: string, name: string) => `${sources}
+for (let a = 0; a < live; a++) { const x = w[a] * (${start}${sum}); v[base + a] = ${activationSource(id, 'x')}; }${kernelName(name)}`;
+    nodeKernels[id * (MAX_FUSED + 1) + n] = new Function('v', 'base', 'srcBase', 'k0', 'w', 'live', body('0', `node-${id}-${n}`)) as NodeKernel;
+    nodeFromKernels[id * (MAX_FUSED + 1) + n] = new Function('v', 'base', 'srcBase', 'k0', 'w', 'live', 'from', body('from[base + a]', `node-from-${id}-${n}`)) as NodeFromKernel;
   }
 }
 
@@ -151,4 +188,10 @@ function nodeLanes(id: number, v: Float64Array, base: number, srcBase: Int32Arra
   const kernel = nodeKernels[id * (MAX_FUSED + 1) + fanIn];
   if (!kernel) throw new Error(`unknown activation id ${id} or fan-in ${fanIn}`);
   kernel(v, base, srcBase, k0, w, live);
+}
+
+function nodeFromLanes(id: number, v: Float64Array, base: number, srcBase: Int32Array, k0: number, fanIn: number, w: Float64Array, live: number, from: Float64Array): void {
+  const kernel = nodeFromKernels[id * (MAX_FUSED + 1) + fanIn];
+  if (!kernel) throw new Error(`unknown activation id ${id} or fan-in ${fanIn}`);
+  kernel(v, base, srcBase, k0, w, live, from);
 }

@@ -10,7 +10,7 @@
  */
 import type { Plan } from '../network/plan.js';
 import type { ImageSet } from '../tasks/task.js';
-import { computeInputSums, forwardLanes, inputOnlySlots, laneSources, type InputSums } from '../network/lanes.js';
+import { computeInputSums, forwardLanes, inputPrefixEnds, laneSources, type InputSums } from '../network/lanes.js';
 
 export type { ImageSet } from '../tasks/task.js';
 
@@ -60,8 +60,8 @@ export class BatchScratch {
 }
 
 /**
- * Runs one plan over the prepared batch at any number of shared weights: the sums of nodes fed only by the
- * inputs are computed once (they are the same at every weight), the rest at each weight.
+ * Runs one plan over the prepared batch at any number of shared weights: each node's sum over the bias and
+ * inputs is computed once (it is the same at every weight), the rest of its sum at each weight.
  */
 class BatchForward {
   private readonly srcBase: Int32Array;
@@ -71,7 +71,7 @@ class BatchForward {
   constructor(private readonly plan: Plan, private readonly scratch: BatchScratch, private readonly connectionWeights: Float64Array | null) {
     const L = scratch.lanes;
     this.srcBase = laneSources(plan, L);
-    this.pre = { inputOnly: inputOnlySlots(plan), sums: scratch.sums(plan.nNodes) };
+    this.pre = { inputEnd: inputPrefixEnds(plan), sums: scratch.sums(plan.nNodes) };
     this.w = new Float64Array(L);
     computeInputSums(plan, scratch.values, L, L, this.srcBase, connectionWeights, this.pre);
   }
@@ -145,7 +145,7 @@ export function sweepBatch(
 
 /**
  * The class `plan` predicts at each shared weight for each image of `data` (all of them, in order). The
- * input-only sums are computed once for all the weights.
+ * bias-and-input sums are computed once for all the weights.
  */
 export function predictAt(plan: Plan, data: ImageSet, weights: readonly number[], connectionWeights: Float64Array | null = null): Uint8Array[] {
   const scratch = new BatchScratch();

@@ -5,7 +5,7 @@ import { cloneGenome } from '../../../src/network/genome.js';
 import { mutate } from '../../../src/search/mutate.js';
 import { NETWORK_KINDS, interpreted, networkFn, specialized, specializedSource } from '../../../src/network/codegen.js';
 import { compile, forward, type Plan } from '../../../src/network/plan.js';
-import { forwardLanes, laneSources } from '../../../src/network/lanes.js';
+import { computeInputSums, forwardLanes, inputPrefixEnds, laneSources } from '../../../src/network/lanes.js';
 import { streamFor } from '../../../src/rng.js';
 import { golden, goldenGenome } from '../../helpers/golden.js';
 import { ACTS, randomNetworks, seedGenome } from '../../helpers/networks.js';
@@ -110,6 +110,45 @@ describe('the lane-parallel pass', () => {
       for (let s = 0; s < plan.nNodes; s++) expect(Object.is(values[s * L + a], one[s]), `slot ${s} lane ${a}`).toBe(true);
     });
     for (let s = plan.nInput + 1; s < plan.nNodes; s++) expect([values[s * L + L - 2], values[s * L + L - 1]]).toEqual([-7, -7]);
+  });
+});
+
+describe('the lane-parallel pass from precomputed bias-and-input sums (batches)', () => {
+  it('gives every node the interpreter\'s value, to the bit, on wide networks whose nodes mix inputs and hidden sources', () => {
+    // 40 inputs, all wired to the outputs, then grown: nodes have many input sources and some hidden ones.
+    const plans = randomNetworks(30, 80, 40, 3);
+    let mixed = 0;
+    let wideRest = 0;
+    const L = 9;
+    const rng = streamFor('prefix inputs');
+    for (const plan of plans) {
+      const ends = inputPrefixEnds(plan);
+      for (let s = plan.nInput + 1; s < plan.nNodes; s++) {
+        const [k0, k1] = [plan.inStart[s], plan.inStart[s + 1]];
+        for (let k = k0; k < k1; k++) expect(plan.inSrc[k] <= plan.nInput).toBe(k < ends[s]);
+        if (ends[s] > k0 && ends[s] < k1) mixed++;
+        if (ends[s] > k0 && k1 - ends[s] > 8) wideRest++;
+      }
+      const inputs = Array.from({ length: L }, () => Array.from({ length: 40 }, () => 2 * rng() - 1));
+      const values = new Float64Array(plan.nNodes * L);
+      for (let a = 0; a < L; a++) {
+        values[a] = 1;
+        for (let i = 0; i < 40; i++) values[(1 + i) * L + a] = inputs[a][i];
+      }
+      const srcBase = laneSources(plan, L);
+      const pre = { inputEnd: ends, sums: new Float64Array(plan.nNodes * L) };
+      computeInputSums(plan, values, L, L, srcBase, null, pre);
+      const one = new Float64Array(plan.nNodes);
+      for (const w of [-2, -0.5, 1, 1.37]) {
+        forwardLanes(plan, values, L, L, new Float64Array(L).fill(w), srcBase, null, pre);
+        for (let a = 0; a < L; a++) {
+          forward(plan, w, inputs[a], one);
+          for (let s = 0; s < plan.nNodes; s++) if (!Object.is(values[s * L + a], one[s])) throw new Error(`slot ${s} lane ${a} w ${w}: ${values[s * L + a]} != ${one[s]}`);
+        }
+      }
+    }
+    expect(mixed).toBeGreaterThan(50);
+    expect(wideRest).toBeGreaterThan(0);
   });
 });
 
