@@ -155,28 +155,59 @@ function encode(split: MnistSplit, key: string): Buffer {
   return Buffer.concat([Buffer.from(MAGIC, 'latin1'), len, json, body]);
 }
 
-/** The split stored in `buf`, or null unless every check passes (the cache is never trusted blindly). */
-function decode(buf: Buffer, key: string): MnistSplit | null {
-  if (buf.length < MAGIC.length + 4 || buf.toString('latin1', 0, MAGIC.length) !== MAGIC) return null;
-  const jsonLen = buf.readUInt32LE(MAGIC.length);
-  const start = MAGIC.length + 4 + jsonLen;
-  if (start > buf.length || start % 4 !== 0) return null;
-  let h: Header;
+/**
+ * The split stored in the cache file, or null unless every check passes (the cache is never trusted blindly).
+ * The body is read straight into the arrays it fills, so a load holds the digits once, not twice.
+ */
+function readCache(file: string, key: string): MnistSplit | null {
+  let fd: number;
   try {
-    h = JSON.parse(buf.toString('utf8', MAGIC.length + 4, start)) as Header;
+    fd = fs.openSync(file, 'r');
   } catch {
-    return null;
+    return null; // missing or unreadable: rebuilt by the caller
   }
-  if (h.format !== CACHE_FORMAT || h.key !== key || !Number.isInteger(h.nTrain) || !Number.isInteger(h.nTest)) return null;
-  const body = buf.subarray(start);
-  if (body.length !== h.bodyBytes || body.length !== bodyBytes(h.nTrain, h.nTest)) return null;
-  if (createHash('sha256').update(body).digest('hex') !== h.bodySha256) return null;
-  const N = h.nTrain + h.nTest;
-  // Copies into fresh, aligned arrays (the file buffer's own offset need not be aligned).
-  const f32 = (from: number, n: number) => new Float32Array(body.buffer.slice(body.byteOffset + from * SIZE * 4, body.byteOffset + (from + n) * SIZE * 4));
-  const lab = (from: number, n: number) => Uint8Array.from(body.subarray(N * SIZE * 4 + from, N * SIZE * 4 + from + n));
-  const part = (from: number, n: number): Dataset => ({ images: f32(from, n), labels: lab(from, n), n, size: SIZE });
-  return { train: part(0, h.nTrain), test: part(h.nTrain, h.nTest) };
+  try {
+    const size = fs.fstatSync(fd).size;
+    const readExactly = (into: Uint8Array, at: number): boolean => {
+      let done = 0;
+      while (done < into.length) {
+        const n = fs.readSync(fd, into, done, into.length - done, at + done);
+        if (n === 0) return false;
+        done += n;
+      }
+      return true;
+    };
+    const lead = Buffer.alloc(MAGIC.length + 4);
+    if (size < lead.length || !readExactly(lead, 0) || lead.toString('latin1', 0, MAGIC.length) !== MAGIC) return null;
+    const jsonLen = lead.readUInt32LE(MAGIC.length);
+    const start = lead.length + jsonLen;
+    if (start > size || start % 4 !== 0 || jsonLen > 4096) return null;
+    const json = Buffer.alloc(jsonLen);
+    if (!readExactly(json, lead.length)) return null;
+    let h: Header;
+    try {
+      h = JSON.parse(json.toString('utf8')) as Header;
+    } catch {
+      return null;
+    }
+    if (h.format !== CACHE_FORMAT || h.key !== key || !Number.isInteger(h.nTrain) || !Number.isInteger(h.nTest)) return null;
+    if (size - start !== h.bodyBytes || h.bodyBytes !== bodyBytes(h.nTrain, h.nTest)) return null;
+    // In the body's order: train images, test images, train labels, test labels.
+    const train = { images: new Float32Array(h.nTrain * SIZE), labels: new Uint8Array(h.nTrain), n: h.nTrain, size: SIZE } as const;
+    const test = { images: new Float32Array(h.nTest * SIZE), labels: new Uint8Array(h.nTest), n: h.nTest, size: SIZE } as const;
+    const hash = createHash('sha256');
+    let at = start;
+    for (const part of [train.images, test.images, train.labels, test.labels]) {
+      const bytes = new Uint8Array(part.buffer, part.byteOffset, part.byteLength);
+      if (!readExactly(bytes, at)) return null;
+      hash.update(bytes);
+      at += bytes.length;
+    }
+    if (hash.digest('hex') !== h.bodySha256) return null;
+    return { train, test };
+  } finally {
+    fs.closeSync(fd);
+  }
 }
 
 /** The default cache folder: $WANN_CACHE_DIR, else node_modules/.cache/wann under the package root. */
@@ -193,13 +224,7 @@ export function loadMnist(options: LoadMnistOptions = {}): MnistSplit {
   if (options.cache === false) return build(dir);
   const key = cacheKey(dir);
   const file = path.join(options.cacheDir ?? defaultCacheDir(), CACHE_FILE);
-  let cached: Buffer | null = null;
-  try {
-    cached = fs.readFileSync(file);
-  } catch {
-    // missing or unreadable: rebuild below
-  }
-  const hit = cached && decode(cached, key);
+  const hit = readCache(file, key);
   if (hit) return hit;
   const split = build(dir);
   try {

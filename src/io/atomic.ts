@@ -95,12 +95,28 @@ export async function writeFileAtomic(file: string, data: string): Promise<void>
 
 /** Synchronous twin of writeFileAtomic (text as UTF-8, or bytes), for exit handlers and caches. */
 export function writeFileAtomicSync(file: string, data: string | Uint8Array): void {
+  atomicSync(file, (fd) => {
+    if (typeof data === 'string') fs.writeFileSync(fd, data, 'utf8');
+    else fs.writeFileSync(fd, data);
+  });
+}
+
+/**
+ * writeFileAtomicSync for text made piece by piece (a checkpoint of a large population): each piece is written
+ * as it comes, so the whole text never has to be held at once.
+ */
+export function writeChunksAtomicSync(file: string, pieces: Iterable<string>): void {
+  atomicSync(file, (fd) => {
+    for (const piece of pieces) fs.writeSync(fd, piece, null, 'utf8');
+  });
+}
+
+function atomicSync(file: string, write: (fd: number) => void): void {
   const tmp = tempPath(file);
   try {
     const fd = fs.openSync(tmp, 'w');
     try {
-      if (typeof data === 'string') fs.writeFileSync(fd, data, 'utf8');
-      else fs.writeFileSync(fd, data);
+      write(fd);
       fs.fsyncSync(fd);
     } finally {
       fs.closeSync(fd);

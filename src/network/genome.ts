@@ -5,18 +5,19 @@
  */
 export type NodeKind = 'bias' | 'input' | 'output' | 'hidden';
 
+/** Genes are read-only: genomes share them (cloneGenome), so a change is a new gene in the old one's place. */
 export interface NodeGene {
-  id: number;
-  kind: NodeKind;
+  readonly id: number;
+  readonly kind: NodeKind;
   /** Activation id (see activations.ts). Bias and inputs carry 1 and are never activated. */
-  activation: number;
+  readonly activation: number;
 }
 
 export interface ConnGene {
-  innovation: number;
-  source: number;
-  target: number;
-  enabled: boolean;
+  readonly innovation: number;
+  readonly source: number;
+  readonly target: number;
+  readonly enabled: boolean;
 }
 
 export interface Genome {
@@ -32,10 +33,10 @@ export function enabledConnections(g: Genome): number {
 }
 
 export function cloneGenome(g: Genome): Genome {
-  return {
-    nodes: g.nodes.map((n) => ({ ...n })),
-    conns: g.conns.map((c) => ({ ...c })),
-  };
+  // Genes are shared, not copied: a gene is never edited once it is in a genome (mutations put a changed copy
+  // in its place), so a child costs one pointer per gene where copies cost an object each, which for an MNIST
+  // population of 960 networks of 2,560 genes is about 120 MB of heap.
+  return { nodes: g.nodes.slice(), conns: g.conns.slice() };
 }
 
 /** A copy without disabled genes: the same network, for champions (only the search needs disabled genes). */

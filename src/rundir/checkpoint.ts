@@ -9,8 +9,8 @@
 import { createHash } from 'node:crypto';
 import { closeSync, existsSync, fstatSync, fsyncSync, openSync, readdirSync, readFileSync, readSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { ensureDirSync, FileWriteError, writeFileAtomicSync } from '../io/atomic.js';
-import type { Genome, NodeKind } from '../network/genome.js';
+import { ensureDirSync, FileWriteError, writeChunksAtomicSync } from '../io/atomic.js';
+import type { ConnGene, Genome, NodeKind } from '../network/genome.js';
 import type { WannConfig } from '../config/types.js';
 import type { Task } from '../tasks/task.js';
 import { checkCheckpointContents, checkCoveredFiles, type Checkpoint } from './checkpoint-check.js';
@@ -69,7 +69,11 @@ function packGenome(g: Genome): PackedGenome {
   return { n, c };
 }
 
-function unpackGenome(p: PackedGenome): Genome {
+/**
+ * A genome from its packed form. Genes met before (same innovation, ends and state, in another genome of the
+ * population) are shared through `seen`, as in a running search, so a resumed population is as small.
+ */
+function unpackGenome(p: PackedGenome, seen: Map<number, ConnGene>): Genome {
   const nodes = [];
   for (let i = 0; i < p.n.length; i += 3) {
     const kind = KINDS[p.n[i + 1]];
@@ -80,20 +84,34 @@ function unpackGenome(p: PackedGenome): Genome {
   let innovation = 0;
   for (let i = 0; i < p.c.length; i += 4) {
     innovation += p.c[i];
-    conns.push({ innovation, source: p.c[i + 1], target: p.c[i + 2], enabled: p.c[i + 3] === 1 });
+    const [source, target, enabled] = [p.c[i + 1], p.c[i + 2], p.c[i + 3] === 1];
+    const key = 2 * innovation + (enabled ? 1 : 0);
+    let gene = seen.get(key);
+    if (!gene || gene.source !== source || gene.target !== target) {
+      gene = { innovation, source, target, enabled };
+      seen.set(key, gene);
+    }
+    conns.push(gene);
   }
   return { nodes, conns };
 }
 
-/** The loop state as stored in a version 2 checkpoint. */
-function packState(state: LoopState): unknown {
-  return { ...state, search: { ...state.search, population: state.search.population.map(packGenome) } };
+/** Stands for the population in a checkpoint's JSON until the packed genomes are written in its place. */
+const POPULATION_MARK = '\u0000wann-population\u0000';
+
+/** The JSON text before and after the population mark (which JSON.stringify writes as one quoted string). */
+function splitAtMark(text: string): [string, string] {
+  const mark = JSON.stringify(POPULATION_MARK);
+  const at = text.indexOf(mark);
+  if (at < 0 || text.indexOf(mark, at + 1) >= 0) throw new Error('checkpoint: the population mark must appear exactly once');
+  return [text.slice(0, at), text.slice(at + mark.length)];
 }
 
 function unpackState(stored: unknown, version: 1 | 2 | 3): LoopState {
   const state = stored as LoopState;
   if (version === 1) return state;
-  const population = (state.search.population as unknown as PackedGenome[]).map(unpackGenome);
+  const seen = new Map<number, ConnGene>();
+  const population = (state.search.population as unknown as PackedGenome[]).map((p) => unpackGenome(p, seen));
   return { ...state, search: { ...state.search, population } };
 }
 
@@ -144,27 +162,39 @@ export function checkpointReporter(runDir: string, settings: CheckpointSettings)
   const write = async () => {
     if (pending === null || pendingGeneration === written) return;
     const t0 = performance.now();
+    const population = pending.search.population;
     const body = {
       format: CHECKPOINT_FORMAT,
       version: CHECKPOINT_VERSION,
       generation: pendingGeneration,
-      state: packState(pending),
+      // A placeholder, replaced by the packed genomes one at a time as the file is written (see below).
+      state: { ...pending, search: { ...pending.search, population: POPULATION_MARK } },
       files: (() => {
         const h = history.at();
         const c = champions.at();
         return { history: h.length, champions: c.length, historySha256: h.sha256, championsSha256: c.sha256 };
       })(),
     };
-    // Serialised once: the checksum is over this text, which is what the reader's JSON.stringify gives back.
-    const text = JSON.stringify(body);
-    const checksum = digest(text);
+    // The file is exactly JSON.stringify of the body with the packed population in place (what the reader's
+    // JSON.stringify gives back, so the checksum over it checks out), but an MNIST population's text (about 30
+    // MB, from arrays of some 10 million numbers) is never built whole: it is written and hashed genome by genome.
+    const [head, tail] = splitAtMark(JSON.stringify(body));
+    const hash = createHash('sha256');
     const file = join(dir, `gen-${String(pendingGeneration).padStart(6, '0')}.json`);
     try {
       ensureDirSync(dir);
     } catch (e) {
       throw new FileWriteError(file, e);
     }
-    writeFileAtomicSync(file, `${text.slice(0, -1)},"checksum":"${checksum}"}`);
+    function* pieces(): Generator<string> {
+      const hashed = (text: string) => { hash.update(text); return text; };
+      yield hashed(`${head}[`);
+      for (let i = 0; i < population.length; i++) yield hashed((i > 0 ? ',' : '') + JSON.stringify(packGenome(population[i])));
+      yield hashed(`]${tail.slice(0, -1)}`);
+      hash.update('}');
+      yield `,"checksum":"${hash.digest('hex')}"}`;
+    }
+    writeChunksAtomicSync(file, pieces());
     written = pendingGeneration;
     lastWrite = performance.now();
     lastCost = lastWrite - t0;

@@ -4,7 +4,7 @@
  * reference. New connections only go from a lower to a strictly higher layer, so networks stay feed-forward.
  */
 import { randInt, shuffle, type Rng } from '../rng.js';
-import type { ConnGene, Genome } from '../network/genome.js';
+import type { Genome } from '../network/genome.js';
 
 export type MutationKind = 'addConnection' | 'addNode' | 'enable' | 'changeActivation';
 
@@ -115,12 +115,15 @@ function addConnection(genome: Genome, rng: Rng, innov: Innovations): boolean {
 }
 
 function addNode(genome: Genome, rng: Rng, activations: readonly number[], innov: Innovations): boolean {
-  const enabled: ConnGene[] = genome.conns.filter((c) => c.enabled);
+  const enabled: number[] = [];
+  genome.conns.forEach((c, i) => { if (c.enabled) enabled.push(i); });
   if (enabled.length === 0) return false;
-  const split = enabled[randInt(rng, enabled.length)];
+  const at = enabled[randInt(rng, enabled.length)];
+  const split = genome.conns[at];
   const activation = activations[randInt(rng, activations.length)];
   const id = innov.nextNodeId++;
-  split.enabled = false;
+  // Genes may be shared with other genomes (cloneGenome): replace, never edit.
+  genome.conns[at] = { ...split, enabled: false };
   genome.nodes.push({ id, kind: 'hidden', activation });
   genome.conns.push(
     { innovation: innov.nextInnovation++, source: split.source, target: id, enabled: true },
@@ -130,18 +133,22 @@ function addNode(genome: Genome, rng: Rng, activations: readonly number[], innov
 }
 
 function enableConnection(genome: Genome, rng: Rng): boolean {
-  const disabled = genome.conns.filter((c) => !c.enabled);
+  const disabled: number[] = [];
+  genome.conns.forEach((c, i) => { if (!c.enabled) disabled.push(i); });
   if (disabled.length === 0) return false;
-  disabled[randInt(rng, disabled.length)].enabled = true;
+  const at = disabled[randInt(rng, disabled.length)];
+  genome.conns[at] = { ...genome.conns[at], enabled: true };
   return true;
 }
 
 function changeActivation(genome: Genome, rng: Rng, activations: readonly number[]): boolean {
-  const hidden = genome.nodes.filter((n) => n.kind === 'hidden');
+  const hidden: number[] = [];
+  genome.nodes.forEach((n, i) => { if (n.kind === 'hidden') hidden.push(i); });
   if (hidden.length === 0) return false;
-  const node = hidden[randInt(rng, hidden.length)];
+  const at = hidden[randInt(rng, hidden.length)];
+  const node = genome.nodes[at];
   const pool = activations.filter((a) => a !== node.activation);
   if (pool.length === 0) return false;
-  node.activation = pool[randInt(rng, pool.length)];
+  genome.nodes[at] = { ...node, activation: pool[randInt(rng, pool.length)] };
   return true;
 }

@@ -7,7 +7,7 @@
  * reproduced from its seed alone.
  */
 import { randInt } from '../rng.js';
-import { cloneGenome, enabledConnections, type Genome, type NodeGene } from '../network/genome.js';
+import { cloneGenome, enabledConnections, type ConnGene, type Genome, type NodeGene } from '../network/genome.js';
 import { mutate, type Innovations, type MutationOdds } from './mutate.js';
 import { nsgaRank, type CrowdingScale } from './rank.js';
 import { streams } from '../streams.js';
@@ -88,18 +88,20 @@ export class WannSearch {
     const nodes: NodeGene[] = [{ id: 0, kind: 'bias', activation: 1 }];
     for (let i = 1; i <= nInput; i++) nodes.push({ id: i, kind: 'input', activation: 1 });
     for (let o = 1; o <= nOutput; o++) nodes.push({ id: nInput + o, kind: 'output', activation: 1 });
+    // Each initial gene exists in two versions, enabled and disabled, shared by every genome (genes are
+    // read-only), so an MNIST population of 960 x 2,570 genes holds 5,140 gene objects, not 2.5 million.
+    // Destination-major, as the reference after its 2020 initialisation fix.
+    const genes: Array<[ConnGene, ConnGene]> = [];
+    for (let o = 1; o <= nOutput; o++) {
+      for (let src = 0; src <= nInput; src++) {
+        const gene = { innovation: genes.length, source: src, target: nInput + o };
+        genes.push([{ ...gene, enabled: false }, { ...gene, enabled: true }]);
+      }
+    }
     const rng = streams.init(seed);
     const population: Genome[] = [];
     for (let p = 0; p < popSize; p++) {
-      const conns = [];
-      let innovation = 0;
-      // Destination-major, as the reference after its 2020 initialisation fix.
-      for (let o = 1; o <= nOutput; o++) {
-        for (let src = 0; src <= nInput; src++) {
-          conns.push({ innovation: innovation++, source: src, target: nInput + o, enabled: rng() < initEnable });
-        }
-      }
-      population.push({ nodes: nodes.map((n) => ({ ...n })), conns });
+      population.push({ nodes: nodes.slice(), conns: genes.map((versions) => versions[rng() < initEnable ? 1 : 0]) });
     }
     this.state.innovations = { nextInnovation: (nInput + 1) * nOutput, nextNodeId: nInput + nOutput + 1 };
     return population;
