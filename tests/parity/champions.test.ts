@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { parseChampion, serializeChampion } from '../../src/io/champion.js';
 import { testChampion } from '../../src/assess/protocol.js';
 import { testClassifier } from '../../src/assess/accuracy.js';
+import { loadTask } from '../../src/tasks/modules.js';
 
 const root = new URL('../../', import.meta.url);
 /** The pages that quote the champions' figures; each must quote both. */
@@ -94,4 +95,42 @@ describe('champions/mnist.json', () => {
       if (shared.weight !== null) expect(shared.weight, `${page}: tuned weight`).toBe(tuned.weight);
     }
   });
+});
+
+describe('champions/biped.json', async () => {
+  await loadTask('biped:paper'); // registers the biped tasks (their physics engine loads asynchronously)
+  const text = readFileSync(new URL('champions/biped.json', root), 'utf8');
+  const champion = parseChampion(text, 'biped.json');
+
+  it('reads back byte for byte, with a tuned shared weight', () => {
+    expect(serializeChampion(champion)).toBe(text);
+    expect(champion.sharedWeight).not.toBeNull();
+  });
+
+  it('gives the quoted figures over the paper protocol\'s 100 episodes, and walks at its tuned weight (>= 100, the milestone)', () => {
+    const result = testChampion(champion, { episodes: 100, seed: 0, task: 'biped:paper' });
+    const got = (k: number) => {
+      const c = result.conditions[CONDITIONS[k]];
+      return 'mean' in c ? [c.mean.toFixed(1), c.std.toFixed(1)] : null;
+    };
+    const tuned = result.conditions.tunedShared;
+    if (!('mean' in tuned)) throw new Error('tuned shared weight missing');
+    expect(tuned.mean).toBeGreaterThanOrEqual(100);
+    // README.md's row, and the table of docs/biped.md (one row per condition).
+    const row = readFileSync(new URL('README.md', root), 'utf8').split('\n').find((l) => l.startsWith('|') && l.includes('`champions/biped.json`'));
+    if (!row) throw new Error('README.md: no table row quotes champions/biped.json');
+    const cells = row.split('|').slice(1, -1).map((c) => c.replace(/\*/g, '').replace(/\(w = [^)]*\)/, '').replace(/−/g, '-').trim());
+    for (let k = 0; k < 3; k++) {
+      const want = meanStd('README.md', cells[cells.length - 4 + k]);
+      expect(got(k), `README.md: ${CONDITIONS[k]}`).toEqual([want.mean.toFixed(1), want.std.toFixed(1)]);
+    }
+    const page = readFileSync(new URL('docs/biped.md', root), 'utf8').split('## Our own champion')[1] ?? '';
+    for (const [k, label] of ['random weights', 'random shared weight', 'tuned shared weight'].entries()) {
+      const line = page.split('\n').find((l) => l.startsWith(`| ${label} |`));
+      if (!line) throw new Error(`docs/biped.md: no row "${label}"`);
+      const cell = line.split('|')[2].replace(/\(w = [^)]*\)/, '').replace(/−/g, '-').trim();
+      const want = meanStd('docs/biped.md', cell);
+      expect(got(k), `docs/biped.md: ${label}`).toEqual([want.mean.toFixed(1), want.std.toFixed(1)]);
+    }
+  }, 120_000);
 });
