@@ -117,8 +117,8 @@ describe.skipIf(!gpu)('gpu backend', () => {
       return returns.reduce((a, b) => a + b, 0) / returns.length;
     };
     const start = await score(new InlineEvaluator(), 1); // the initial population's best
-    const cpu = await score(new InlineEvaluator(), 25);
-    const device = await score(g, 25);
+    const cpu = await score(new InlineEvaluator(), 40);
+    const device = await score(g, 40);
     expect(cpu).toBeGreaterThan(start + 0.1);
     expect(device).toBeGreaterThan(start + 0.1);
     expect(Math.abs(device - cpu)).toBeLessThan(0.2);
