@@ -76,6 +76,14 @@ function addLanes(out: Float64Array, base: number, values: Float64Array, srcBase
   }
 }
 
+/** Kernel text for n sources from srcBase[k0..]: their row starts, and " + v[s0 + a] + ..." added left to right. */
+function sourceTerms(n: number): { sources: string; sum: string } {
+  return {
+    sources: Array.from({ length: n }, (_, j) => `const s${j} = srcBase[k0 + ${j}];`).join(' '),
+    sum: Array.from({ length: n }, (_, j) => ` + v[s${j} + a]`).join(''),
+  };
+}
+
 /** Names a generated kernel in profiles and stack traces. */
 function kernelName(name: string): string {
   return `\n//# sourceURL=wann-kernel-${name}.js`;
@@ -86,15 +94,14 @@ type AddKernel = (out: Float64Array, base: number, v: Float64Array, srcBase: Int
 /** addKernels[n]: out[base + a] = out[base + a] + v[s0 + a] + ... + v[s(n-1) + a], left to right. */
 const addKernels: AddKernel[] = [];
 for (let n = 1; n <= ADD_CHUNK; n++) {
-  const sources = Array.from({ length: n }, (_, j) => `const s${j} = srcBase[k0 + ${j}];`).join(' ');
-  const sum = Array.from({ length: n }, (_, j) => ` + v[s${j} + a]`).join('');
+  const { sources, sum } = sourceTerms(n);
   addKernels[n] = new Function('out', 'base', 'v', 'srcBase', 'k0', 'live', `${sources}
 for (let a = 0; a < live; a++) out[base + a] = out[base + a]${sum};${kernelName(`add-${n}`)}`) as AddKernel;
 }
 
 /**
  * Computes slots nInput+1 .. nNodes-1 for lanes [0, live) of a values array laid out for L lanes; with `pre`,
- * the input-only slots are activated from their precomputed sums.
+ * each slot's sum starts from its precomputed bias-and-input part (computeInputSums).
  */
 export function forwardLanes(
   plan: Plan,
@@ -112,14 +119,14 @@ export function forwardLanes(
   for (let slot = nInput + 1; slot < nNodes; slot++) {
     const base = slot * L;
     const k1 = inStart[slot + 1];
-    let k0 = inStart[slot];
-    // With precomputed sums, the node's sum starts from its bias-and-input part instead of from 0.
-    const from = pre && pre.inputEnd[slot] > k0 ? pre.sums : null;
-    if (pre && pre.inputEnd[slot] === k1) {
+    // With precomputed sums the node's sum starts from its bias-and-input part, and only the rest is added.
+    const end = pre ? pre.inputEnd[slot] : inStart[slot];
+    if (pre && end === k1) {
       activateLanes(activation[slot], pre.sums, values, base, w, live);
       continue;
     }
-    if (from) k0 = pre!.inputEnd[slot];
+    const from = pre && end > inStart[slot] ? pre.sums : null;
+    const k0 = from ? end : inStart[slot];
     const fanIn = k1 - k0;
     if (!connectionWeights && fanIn <= MAX_FUSED) {
       // Most nodes have a few (remaining) sources: sum and activate in one pass over the lanes.
@@ -175,8 +182,7 @@ const nodeKernels: NodeKernel[] = [];
 const nodeFromKernels: NodeFromKernel[] = [];
 for (const id of ACTIVATION_IDS) {
   for (let n = 0; n <= MAX_FUSED; n++) {
-    const sources = Array.from({ length: n }, (_, j) => `const s${j} = srcBase[k0 + ${j}];`).join(' ');
-    const sum = Array.from({ length: n }, (_, j) => ` + v[s${j} + a]`).join('');
+    const { sources, sum } = sourceTerms(n);
     const body = (start: string, name: string) => `${sources}
 for (let a = 0; a < live; a++) { const x = w[a] * (${start}${sum}); v[base + a] = ${activationSource(id, 'x')}; }${kernelName(name)}`;
     nodeKernels[id * (MAX_FUSED + 1) + n] = new Function('v', 'base', 'srcBase', 'k0', 'w', 'live', body('0', `node-${id}-${n}`)) as NodeKernel;
